@@ -1,0 +1,325 @@
+"""The ``arazzo`` command.
+
+Exit codes: 0 the workflow succeeded (or the document is valid), 1 the
+workflow failed (or the document has errors, for ``validate``), 2 the command
+line, the document or the inputs are invalid, and no request was sent.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+from arazzo_runner.errors import ArazzoError, InputError, ValidationError
+
+EXIT_SUCCEEDED = 0
+EXIT_FAILED = 1
+EXIT_INVALID = 2
+
+
+def _echo_err(message: str) -> None:
+    click.echo(message, err=True)
+
+
+def _fail(message: str, hint: str | None = None) -> NoReturn:
+    _echo_err(f"error: {message}")
+    if hint:
+        _echo_err(f"hint: {hint}")
+    sys.exit(EXIT_INVALID)
+
+
+def _setup_logging(verbose: int) -> None:
+    level = (
+        logging.WARNING
+        if verbose == 0
+        else logging.INFO
+        if verbose == 1
+        else logging.DEBUG
+    )
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
+    logger = logging.getLogger("arazzo_runner")
+    logger.handlers[:] = [handler]
+    logger.setLevel(level)
+    logger.propagate = False
+
+
+def _pairs(values: tuple[str, ...], option: str, what: str) -> dict[str, str]:
+    result = {}
+    for value in values:
+        name, sep, rest = value.partition("=")
+        if not sep or not name or not rest:
+            _fail(f"{option} {value!r} is not {what}", f"write {option} NAME=VALUE")
+        result[name] = rest
+    return result
+
+
+def _input_value(name: str, text: str) -> Any:
+    if text.startswith("@"):
+        path = Path(text[1:])
+        try:
+            return json.loads(path.read_text(encoding="utf-8"))
+        except OSError as exc:
+            _fail(f"--input {name}: cannot read {str(path)!r}: {exc.strerror}")
+        except ValueError as exc:
+            _fail(f"--input {name}: {str(path)!r} is not valid JSON: {exc}")
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="arazzo-runner")
+def main() -> None:
+    """Run and check Arazzo 1.0.x workflows."""
+
+
+@main.command()
+@click.argument("document", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--inputs",
+    "inputs_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="JSON or YAML file with the workflow inputs (an object).",
+)
+@click.option(
+    "--input",
+    "input_values",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Set one input on top of --inputs. VALUE is read as JSON when it "
+    "parses, else as a string; @PATH reads a JSON file.",
+)
+@click.option(
+    "--workflow", "workflow_id", help="Workflow to run; optional with one workflow."
+)
+@click.option(
+    "--server",
+    "servers",
+    multiple=True,
+    metavar="SOURCE=URL",
+    help="Base URL (with base path) replacing every server of a source description.",
+)
+@click.option(
+    "--source",
+    "sources",
+    multiple=True,
+    metavar="NAME=PATH_OR_URL",
+    help="Load a source description from another path or URL.",
+)
+@click.option(
+    "--max-retry-wait",
+    type=click.FloatRange(min=0),
+    metavar="SECONDS",
+    help="Cap each wait before a retry, in seconds (0: no waiting).",
+)
+@click.option("--strict", is_flag=True, help="Treat every warning as an error.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Result format on stdout.",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=30.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="Timeout of each HTTP request, in seconds.",
+)
+@click.option("--insecure", is_flag=True, help="Do not verify TLS certificates.")
+@click.option(
+    "-v", "--verbose", count=True, help="Log more: -v for info, -vv for debug."
+)
+def run(
+    document: Path,
+    inputs_file: Path | None,
+    input_values: tuple[str, ...],
+    workflow_id: str | None,
+    servers: tuple[str, ...],
+    sources: tuple[str, ...],
+    max_retry_wait: float | None,
+    strict: bool,
+    output_format: str,
+    timeout: float,
+    insecure: bool,
+    verbose: int,
+) -> None:
+    """Run a workflow of DOCUMENT and print its result."""
+    from arazzo_runner.engine.context import Limits
+    from arazzo_runner.report.console import ProgressPrinter, format_summary
+    from arazzo_runner.result import RunError, RunResult
+    from arazzo_runner.runner import Runner, load_inputs_file
+
+    _setup_logging(verbose)
+
+    def invalid(kind: str, message: str, warnings: list[str] | None = None) -> NoReturn:
+        if output_format == "json":
+            result = RunResult(
+                workflow_id,
+                "failed",
+                warnings=warnings or [],
+                error=RunError(kind, message),
+            )
+            click.echo(json.dumps(result.to_dict(), ensure_ascii=False))
+        sys.exit(EXIT_INVALID)
+
+    server_map = _pairs(servers, "--server", "SOURCE=URL")
+    source_map = _pairs(sources, "--source", "NAME=PATH_OR_URL")
+    inputs: dict[str, Any] = {}
+    try:
+        if inputs_file is not None:
+            inputs = load_inputs_file(inputs_file)
+    except InputError as exc:
+        _echo_err(f"error: {exc}")
+        invalid("invalid-inputs", str(exc))
+    for name, text in _pairs(input_values, "--input", "NAME=VALUE").items():
+        inputs[name] = _input_value(name, text)
+
+    try:
+        runner = Runner.from_path(
+            document,
+            servers=server_map,
+            sources=source_map,
+            strict=strict,
+            limits=Limits(max_retry_wait=max_retry_wait),
+            timeout=timeout,
+            verify_tls=not insecure,
+            observers=[ProgressPrinter(_echo_err)],
+        )
+    except ValidationError as exc:
+        for diagnostic in exc.diagnostics:
+            _echo_err(str(diagnostic))
+        _echo_err(f"error: {document}: {exc.message}; no request was sent")
+        invalid("invalid-document", exc.message, [str(d) for d in exc.diagnostics])
+    except ArazzoError as exc:
+        _echo_err(f"error: {exc}")
+        invalid("invalid-document", exc.message)
+
+    for warning in runner.warnings:
+        _echo_err(f"warning: {warning}")
+    try:
+        result = runner.run(workflow_id, inputs)
+    except InputError as exc:
+        _echo_err(f"error: {exc}")
+        invalid("invalid-arguments", exc.message)
+    if result.error is not None and result.error.kind == "invalid-inputs":
+        _echo_err(f"error: {result.error.message}")
+        invalid("invalid-inputs", result.error.message)
+
+    if output_format == "json":
+        click.echo(json.dumps(result.to_dict(), ensure_ascii=False))
+    else:
+        click.echo(format_summary(result))
+    sys.exit(EXIT_SUCCEEDED if result.succeeded else EXIT_FAILED)
+
+
+@main.command()
+@click.argument("openapi", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--scenario",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Scenario file (YAML) scripting the responses.",
+)
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=0,
+    show_default=True,
+    help="Port on 127.0.0.1; 0 picks a free one.",
+)
+@click.option(
+    "--log",
+    "log_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Append one JSON object per request received to this file.",
+)
+def mock(openapi: Path, scenario: Path, port: int, log_path: Path | None) -> None:
+    """Serve a scripted stand-in of the API that OPENAPI describes."""
+    from arazzo_runner.mock import MockServer, load_scenario
+
+    _setup_logging(0)
+    try:
+        server = MockServer(
+            openapi, load_scenario(scenario), port=port, log_path=log_path
+        )
+        server.start()
+    except ArazzoError as exc:
+        _fail(str(exc))
+    except OSError as exc:
+        _fail(f"cannot listen on 127.0.0.1:{port}: {exc.strerror}")
+    click.echo(f"listening on http://127.0.0.1:{server.port}")
+    sys.stdout.flush()
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+
+
+@main.command()
+@click.argument(
+    "documents",
+    nargs=-1,
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+)
+@click.option("--strict", is_flag=True, help="Treat every warning as an error.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Report format on stdout.",
+)
+def validate(documents: tuple[Path, ...], strict: bool, output_format: str) -> None:
+    """Check DOCUMENTS and report every problem found."""
+    from arazzo_runner.diagnostics import Diagnostic
+    from arazzo_runner.document.loader import load
+    from arazzo_runner.errors import Location
+    from arazzo_runner.planner import prepare
+
+    found: list[Diagnostic] = []
+    for document in documents:
+        try:
+            diagnostics = prepare(load(str(document))).diagnostics
+        except ArazzoError as exc:
+            diagnostics = [
+                Diagnostic(
+                    "error",
+                    "unreadable",
+                    exc.message,
+                    exc.location or Location(str(document)),
+                    exc.hint,
+                )
+            ]
+        if strict:
+            diagnostics = [
+                Diagnostic("error", d.code, d.message, d.location, d.hint)
+                for d in diagnostics
+            ]
+        found.extend(diagnostics)
+    errors = [d for d in found if d.severity == "error"]
+    if output_format == "json":
+        click.echo(
+            json.dumps(
+                {"diagnostics": [d.to_dict() for d in found]}, ensure_ascii=False
+            )
+        )
+    else:
+        for diagnostic in found:
+            click.echo(str(diagnostic))
+        click.echo(f"{len(errors)} errors, {len(found) - len(errors)} warnings")
+    sys.exit(EXIT_FAILED if errors else EXIT_SUCCEEDED)

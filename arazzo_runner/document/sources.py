@@ -1,0 +1,127 @@
+"""Load documents by URI: the entry document, its source descriptions and refs.
+
+A URI here is either an absolute ``http(s)`` URL or a local file path. A
+relative reference is resolved against the URI of the document that contains
+it (RFC 3986), never against the working directory.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urljoin, urlsplit
+
+from arazzo_runner.document.reader import ParsedDocument, read_path, read_text
+from arazzo_runner.errors import DocumentError, Location
+
+logger = logging.getLogger(__name__)
+
+FETCH_TIMEOUT_SECONDS = 30.0
+
+
+def is_remote(uri: str) -> bool:
+    """Return whether ``uri`` is an http(s) URL."""
+    return uri.startswith(("http://", "https://"))
+
+
+def resolve_uri(base: str, reference: str) -> str:
+    """Resolve ``reference`` against the URI of the document that contains it."""
+    if is_remote(reference):
+        return reference
+    if reference.startswith("file://"):
+        return unquote(urlsplit(reference).path)
+    if is_remote(base):
+        return urljoin(base, reference)
+    path = unquote(reference.split("#", 1)[0])
+    if os.path.isabs(path):
+        return os.path.normpath(path)
+    return os.path.normpath(os.path.join(os.path.dirname(base), path))
+
+
+class DocumentCache:
+    """Documents read during one load, each read once, keyed by URI."""
+
+    def __init__(self) -> None:
+        self._documents: dict[str, ParsedDocument] = {}
+
+    def get(self, uri: str, *, referrer: Location | None = None) -> ParsedDocument:
+        """Return the parsed document at ``uri``, reading it on first use.
+
+        Raises:
+            DocumentError: the document cannot be read or parsed; the error
+                names ``referrer`` when the file itself is missing.
+        """
+        document = self._documents.get(uri)
+        if document is None:
+            document = _read_uri(uri, referrer)
+            self._documents[uri] = document
+        return document
+
+    def put(self, document: ParsedDocument) -> None:
+        """Add an already parsed document."""
+        self._documents[document.uri] = document
+
+
+def _read_uri(uri: str, referrer: Location | None) -> ParsedDocument:
+    if is_remote(uri):
+        return read_text(_fetch(uri, referrer), uri=uri)
+    path = Path(uri)
+    if not path.exists():
+        where = referrer or Location(uri)
+        raise DocumentError(
+            f"cannot read {uri!r}: file not found",
+            location=where,
+            hint="fix the URL, or load the description from another place "
+            "with --source NAME=PATH",
+        )
+    return read_path(path, display_name=uri)
+
+
+def _fetch(url: str, referrer: Location | None) -> str:
+    import httpx  # Imported here: only remote descriptions need it this early.
+
+    logger.info("fetching %s", url)
+    try:
+        response = httpx.get(url, timeout=FETCH_TIMEOUT_SECONDS, follow_redirects=True)
+        response.raise_for_status()
+    except httpx.HTTPError as exc:
+        raise DocumentError(
+            f"cannot fetch {url!r}: {exc}",
+            location=referrer or Location(url),
+            hint="check the URL, or load a local copy with --source NAME=PATH",
+        ) from exc
+    return response.text
+
+
+def split_reference(reference: str) -> tuple[str, str]:
+    """Split a ``$ref`` value into its document part and its fragment."""
+    document, _, fragment = reference.partition("#")
+    return document, unquote(fragment)
+
+
+def resolve_pointer(data: Any, pointer: str) -> Any:
+    """Return the value at an RFC 6901 pointer.
+
+    Raises:
+        KeyError: the pointer reaches no value.
+    """
+    if pointer in ("", "/"):
+        return data
+    if not pointer.startswith("/"):
+        raise KeyError(pointer)
+    current = data
+    for raw in pointer[1:].split("/"):
+        segment = raw.replace("~1", "/").replace("~0", "~")
+        if isinstance(current, dict) and segment in current:
+            current = current[segment]
+        elif (
+            isinstance(current, list)
+            and segment.isdigit()
+            and int(segment) < len(current)
+        ):
+            current = current[int(segment)]
+        else:
+            raise KeyError(pointer)
+    return current

@@ -1,0 +1,110 @@
+"""XPath for ``xpath`` criteria, run by ``elementpath`` over XML parsed by ``lxml``.
+
+XPath 3.1 is the default; the criterion type object selects ``xpath-30``,
+``xpath-20`` or ``xpath-10``. The XML parser expands no entities, loads no
+DTD and never uses the network, and the XPath functions that read resources
+or environment variables (``fn:doc``, ``fn:unparsed-text``,
+``fn:environment-variable``) see none.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import elementpath
+from elementpath.xpath30 import XPath30Parser
+from elementpath.xpath31 import XPath31Parser
+from lxml import etree
+
+from arazzo_runner.errors import ExpressionSyntaxError
+
+XPATH_VERSIONS = ("xpath-31", "xpath-30", "xpath-20", "xpath-10")
+"""The XPath versions, the default first; 1.0.1 names only the last three."""
+
+_PARSERS: dict[str, Callable[[], Any]] = {
+    "xpath-31": lambda: XPath31Parser(
+        allow_environment=False, allow_external_resources=False
+    ),
+    "xpath-30": lambda: XPath30Parser(
+        allow_environment=False, allow_external_resources=False
+    ),
+    "xpath-20": elementpath.XPath2Parser,
+    "xpath-10": elementpath.XPath1Parser,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class XPathQuery:
+    """A compiled XPath expression of one version."""
+
+    text: str
+    version: str
+    token: Any = field(compare=False, repr=False)
+
+    @classmethod
+    def compile(cls, text: str, version: str) -> XPathQuery:
+        """Compile ``text`` as an XPath expression of ``version``.
+
+        Raises:
+            ExpressionSyntaxError: The expression is invalid in that version.
+        """
+        parser = _PARSERS[version]()
+        try:
+            token = parser.parse(text)
+        except elementpath.ElementPathError as error:
+            raise ExpressionSyntaxError(
+                f"invalid XPath expression {text!r}: {error.message}",
+                text=text,
+                index=_error_index(error, text),
+            ) from None
+        return cls(text, version, token)
+
+    def evaluate(self, document: Any) -> tuple[bool, str]:
+        """Return the effective boolean value on ``document`` and a description.
+
+        Raises:
+            ValueError: ``document`` is not well-formed XML text.
+            elementpath.ElementPathError: The expression fails on this document.
+        """
+        tree = parse_xml(document)
+        result = self.token.evaluate(elementpath.XPathContext(tree))
+        return bool(self.token.boolean_value(result)), _describe(result)
+
+
+def parse_xml(document: Any) -> Any:
+    """Parse XML text (``str`` or ``bytes``) without entities, DTDs or network.
+
+    Raises:
+        ValueError: ``document`` is not text, or not well-formed XML.
+    """
+    parser = etree.XMLParser(
+        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
+    )
+    if isinstance(document, str):
+        # lxml rejects a str that carries an encoding declaration.
+        document = document.encode("utf-8")
+    if not isinstance(document, (bytes, bytearray)):
+        raise ValueError(f"context is not XML text but {type(document).__name__}")
+    try:
+        root = etree.fromstring(bytes(document), parser)
+    except etree.XMLSyntaxError as error:
+        raise ValueError(f"context is not well-formed XML: {error}") from None
+    return root.getroottree()
+
+
+def _error_index(error: Any, text: str) -> int:
+    token = getattr(error, "token", None)
+    if getattr(token, "symbol", None) == "(end)":
+        return len(text)
+    span = getattr(token, "span", None)
+    if isinstance(span, tuple) and span and isinstance(span[0], int):
+        return int(span[0])
+    return len(text)
+
+
+def _describe(result: Any) -> str:
+    if isinstance(result, list):
+        return f"{len(result)} items"
+    return repr(result)

@@ -1,0 +1,648 @@
+"""``simple`` conditions (Arazzo 1.0.1, Criterion Object): parsing and evaluation.
+
+The specification lists the literals and operators but gives no grammar or
+precedence. This parser uses C-like precedence, from tightest to loosest::
+
+    postfix  x[0]  x.name
+    unary    !
+    order    <  <=  >  >=       (no chaining: a < b < c is a syntax error)
+    equality ==  !=             (no chaining)
+    and      &&                 (left-associative)
+    or       ||                 (left-associative)
+
+Strings are single-quoted, with ``''`` standing for one quote. A runtime
+expression operand starts at ``$`` and ends at whitespace or at one of
+``=!<>&|()[],'"{}``, so header names that contain such characters cannot be
+used in conditions. Values compare by the loose rules of `loose_equals` and
+`loose_compare`, and a reference that reaches no value is null.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from abc import ABC, abstractmethod
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from arazzo_runner.errors import ExpressionSyntaxError
+from arazzo_runner.expressions import _tokens, leniency
+from arazzo_runner.expressions._tokens import Token, TokenStream
+from arazzo_runner.expressions.leniency import Leniency
+from arazzo_runner.expressions.runtime import RuntimeExpression, parse_expression_at
+from arazzo_runner.expressions.scope import MISSING, Scope
+
+# Characters that end a runtime expression inside a condition, besides whitespace.
+EXPRESSION_TERMINATORS = frozenset("=!<>&|()[],'\"{}")
+_PROPERTY_NAME = re.compile(r"[^\s=!<>&|()\[\],'\".{}#]+")
+
+# Binding strength of each binary operator; higher binds tighter.
+_PRECEDENCE = {"||": 1, "&&": 2, "==": 3, "!=": 3, "<": 4, "<=": 4, ">": 4, ">=": 4}
+_UNARY_PRECEDENCE = 5
+_POSTFIX_PRECEDENCE = 6
+_ORDER_OPERATORS = ("<", "<=", ">", ">=")
+_EQUALITY_OPERATORS = ("==", "!=")
+
+
+# Loose comparison
+
+
+def is_truthy(value: Any) -> bool:
+    """Return whether a condition's result passes.
+
+    Boolean ``true`` passes and ``false`` fails. Any other value passes unless
+    it is null, ``MISSING``, the number 0 or the empty string.
+    """
+    if isinstance(value, bool):
+        return value
+    if value is None or value is MISSING:
+        return False
+    if isinstance(value, (int, float)):
+        return value != 0
+    return bool(value != "")
+
+
+def loose_equals(left: Any, right: Any) -> bool:
+    """Compare two values by the loose rules of simple conditions.
+
+    Strings compare case-insensitively. A number and a string holding a JSON
+    number compare as numbers. Null (or ``MISSING``) equals only null.
+    Booleans equal only booleans, so ``true == 'true'`` is false. Arrays and
+    objects compare deeply, member by member, by these same rules.
+    """
+    left = None if left is MISSING else left
+    right = None if right is MISSING else right
+    if left is None or right is None:
+        return left is None and right is None
+    if isinstance(left, bool) or isinstance(right, bool):
+        return isinstance(left, bool) and isinstance(right, bool) and left == right
+    pair = _as_numbers(left, right)
+    if pair is not None:
+        return pair[0] == pair[1]
+    if isinstance(left, str) and isinstance(right, str):
+        return left.casefold() == right.casefold()
+    if isinstance(left, list) and isinstance(right, list):
+        return len(left) == len(right) and all(
+            loose_equals(a, b) for a, b in zip(left, right, strict=True)
+        )
+    if isinstance(left, Mapping) and isinstance(right, Mapping):
+        return left.keys() == right.keys() and all(
+            loose_equals(left[key], right[key]) for key in left
+        )
+    return bool(left == right) and type(left) is type(right)
+
+
+def loose_compare(operator: str, left: Any, right: Any) -> bool:
+    """Apply a comparison operator (``== != < <= > >=``) by the loose rules.
+
+    Ordering is defined between two numbers (a numeric string counts as a
+    number when the other side is a number) and between two strings
+    (case-insensitive). Every other ordering is false, not an error.
+
+    Raises:
+        ValueError: ``operator`` is not a comparison operator.
+    """
+    if operator == "==":
+        return loose_equals(left, right)
+    if operator == "!=":
+        return not loose_equals(left, right)
+    if operator not in _ORDER_OPERATORS:
+        raise ValueError(f"unknown comparison operator {operator!r}")
+    pair: tuple[Any, Any] | None = _as_numbers(left, right)
+    if pair is None and isinstance(left, str) and isinstance(right, str):
+        pair = (left.casefold(), right.casefold())
+    if pair is None:
+        return False
+    a, b = pair
+    if operator == "<":
+        return bool(a < b)
+    if operator == "<=":
+        return bool(a <= b)
+    if operator == ">":
+        return bool(a > b)
+    return bool(a >= b)
+
+
+def _as_numbers(left: Any, right: Any) -> tuple[int | float, int | float] | None:
+    """Return both sides as numbers when one is a number and the other one too,
+    or a string holding a JSON number; else ``None``."""
+    left_number = _is_number(left)
+    right_number = _is_number(right)
+    if not (left_number or right_number):
+        return None
+    a = left if left_number else _parse_number(left)
+    b = right if right_number else _parse_number(right)
+    if a is None or b is None:
+        return None
+    return a, b
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _parse_number(value: Any) -> int | float | None:
+    if isinstance(value, str) and _tokens.NUMBER_PATTERN.fullmatch(value):
+        return _tokens.number_value(value)
+    return None
+
+
+# Syntax tree
+
+
+@dataclass(slots=True)
+class EvaluationContext:
+    """What condition nodes read: the scope, and for JSONPath operands a document."""
+
+    scope: Scope
+    document: Any = MISSING
+
+
+class ConditionNode(ABC):
+    """Base of the condition syntax tree."""
+
+    __slots__ = ()
+
+    @property
+    def precedence(self) -> int:
+        """Binding strength for printing; operands and literals bind tightest."""
+        return 9
+
+    @abstractmethod
+    def evaluate(self, context: EvaluationContext) -> Any:
+        """Return this node's value; a reference that reaches no value gives null."""
+
+    def children(self) -> tuple[ConditionNode, ...]:
+        return ()
+
+    def walk(self) -> Iterator[ConditionNode]:
+        """Yield this node and every node below it, depth first."""
+        yield self
+        for child in self.children():
+            yield from child.walk()
+
+
+@dataclass(frozen=True, slots=True)
+class Literal(ConditionNode):
+    """A string, number, ``true``, ``false`` or ``null``."""
+
+    value: Any
+
+    def evaluate(self, context: EvaluationContext) -> Any:
+        return self.value
+
+    def __str__(self) -> str:
+        if isinstance(self.value, str):
+            return "'" + self.value.replace("'", "''") + "'"
+        return json.dumps(self.value)
+
+
+@dataclass(frozen=True, slots=True)
+class ExpressionOperand(ConditionNode):
+    """A runtime expression used as a value."""
+
+    expression: RuntimeExpression
+
+    def evaluate(self, context: EvaluationContext) -> Any:
+        value = self.expression.evaluate(context.scope)
+        return None if value is MISSING else value
+
+    def __str__(self) -> str:
+        return str(self.expression)
+
+
+@dataclass(frozen=True, slots=True)
+class Not(ConditionNode):
+    """``!operand``: true when the operand is not truthy."""
+
+    operand: ConditionNode
+
+    @property
+    def precedence(self) -> int:
+        return _UNARY_PRECEDENCE
+
+    def evaluate(self, context: EvaluationContext) -> Any:
+        return not is_truthy(self.operand.evaluate(context))
+
+    def children(self) -> tuple[ConditionNode, ...]:
+        return (self.operand,)
+
+    def __str__(self) -> str:
+        return "!" + _wrap(self.operand, self.precedence, parenthesize_equal=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Binary(ConditionNode):
+    """A comparison, or ``&&`` / ``||`` (which short-circuit and give a boolean)."""
+
+    operator: str
+    left: ConditionNode
+    right: ConditionNode
+
+    @property
+    def precedence(self) -> int:
+        return _PRECEDENCE[self.operator]
+
+    def evaluate(self, context: EvaluationContext) -> Any:
+        if self.operator == "&&":
+            return is_truthy(self.left.evaluate(context)) and is_truthy(
+                self.right.evaluate(context)
+            )
+        if self.operator == "||":
+            return is_truthy(self.left.evaluate(context)) or is_truthy(
+                self.right.evaluate(context)
+            )
+        left = self.left.evaluate(context)
+        right = self.right.evaluate(context)
+        return loose_compare(self.operator, left, right)
+
+    def children(self) -> tuple[ConditionNode, ...]:
+        return (self.left, self.right)
+
+    def __str__(self) -> str:
+        # `&&` and `||` are left-associative; comparisons do not chain at all.
+        chains = self.operator in ("&&", "||")
+        left = _wrap(self.left, self.precedence, parenthesize_equal=not chains)
+        right = _wrap(self.right, self.precedence, parenthesize_equal=True)
+        return f"{left} {self.operator} {right}"
+
+
+@dataclass(frozen=True, slots=True)
+class Index(ConditionNode):
+    """``target[n]``: the n-th element of an array, null when there is none."""
+
+    target: ConditionNode
+    index: int
+
+    @property
+    def precedence(self) -> int:
+        return _POSTFIX_PRECEDENCE
+
+    def evaluate(self, context: EvaluationContext) -> Any:
+        value = self.target.evaluate(context)
+        if isinstance(value, list) and self.index < len(value):
+            return value[self.index]
+        return None
+
+    def children(self) -> tuple[ConditionNode, ...]:
+        return (self.target,)
+
+    def __str__(self) -> str:
+        target = _wrap(self.target, self.precedence, parenthesize_equal=False)
+        return f"{target}[{self.index}]"
+
+
+@dataclass(frozen=True, slots=True)
+class Member(ConditionNode):
+    """``target.name``: a property of an object, null when there is none."""
+
+    target: ConditionNode
+    name: str
+
+    @property
+    def precedence(self) -> int:
+        return _POSTFIX_PRECEDENCE
+
+    def evaluate(self, context: EvaluationContext) -> Any:
+        value = self.target.evaluate(context)
+        if isinstance(value, Mapping):
+            return value.get(self.name)
+        return None
+
+    def children(self) -> tuple[ConditionNode, ...]:
+        return (self.target,)
+
+    def __str__(self) -> str:
+        target = _wrap(self.target, self.precedence, parenthesize_equal=False)
+        # A following '.name' would extend a number or a runtime expression.
+        if isinstance(self.target, (Literal, ExpressionOperand)):
+            target = f"({target})"
+        return f"{target}.{self.name}"
+
+
+def _wrap(node: ConditionNode, parent: int, *, parenthesize_equal: bool) -> str:
+    text = str(node)
+    if node.precedence < parent or (parenthesize_equal and node.precedence == parent):
+        return f"({text})"
+    return text
+
+
+@dataclass(frozen=True, slots=True)
+class Condition:
+    """A parsed ``simple`` condition.
+
+    ``leniencies`` lists the non-standard forms accepted while parsing, with
+    indexes into the original text; it takes no part in equality.
+    """
+
+    node: ConditionNode
+    leniencies: tuple[Leniency, ...] = field(default=(), compare=False)
+
+    def evaluate(self, scope: Scope) -> Any:
+        """Return the condition's value; `is_truthy` of it decides a criterion."""
+        return self.node.evaluate(EvaluationContext(scope))
+
+    def expressions(self) -> tuple[RuntimeExpression, ...]:
+        """Return every runtime expression in the condition, left to right."""
+        return tuple(
+            node.expression
+            for node in self.node.walk()
+            if isinstance(node, ExpressionOperand)
+        )
+
+    def __str__(self) -> str:
+        return str(self.node)
+
+
+# Parsing
+
+
+def parse_condition(text: str) -> Condition:
+    """Parse a ``simple`` condition such as ``$statusCode == 200``.
+
+    A condition wrapped in one pair of braces, ``{$statusCode == 200}``, is
+    accepted with the braces removed and reported as a leniency.
+
+    Raises:
+        ExpressionSyntaxError: ``text`` is not a valid condition; the error's
+            ``index`` points into ``text``.
+    """
+    start, end = _strip_whitespace(text, 0, len(text))
+    found: list[Leniency] = []
+    if end - start >= 2 and text[start] == "{" and text[end - 1] == "}":
+        inner = text[start + 1 : end - 1].strip()
+        found.append(
+            Leniency(
+                code=leniency.BRACED_CONDITION,
+                message="condition wrapped in braces",
+                suggestion=inner,
+                index=start,
+            )
+        )
+        start, end = _strip_whitespace(text, start + 1, end - 1)
+    tokens = tokenize_condition(text, start, end, found)
+    node = ConditionParser(TokenStream(tokens, text)).parse()
+    return Condition(node, tuple(found))
+
+
+def _strip_whitespace(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start] in _tokens.WHITESPACE:
+        start += 1
+    while end > start and text[end - 1] in _tokens.WHITESPACE:
+        end -= 1
+    return start, end
+
+
+def tokenize_condition(
+    text: str, start: int, end: int, leniencies: list[Leniency]
+) -> list[Token]:
+    """Split ``text[start:end]`` into condition tokens, ending with an end token.
+
+    Leniencies found in runtime expressions are appended to ``leniencies``.
+    """
+    tokens: list[Token] = []
+    index = start
+    while index < end:
+        character = text[index]
+        if character in _tokens.WHITESPACE:
+            index += 1
+        elif character == "$":
+            token = _read_expression(text, index, end)
+            shifted = (
+                item.shifted(index) for item in token.value.expression.leniencies
+            )
+            leniencies.extend(shifted)
+            tokens.append(token)
+            index = token.end
+        elif character == "'":
+            token = read_quoted(text, index, end)
+            tokens.append(token)
+            index = token.end
+        elif character == '"':
+            raise _double_quote_error(text, index, end)
+        elif character == "-" or character.isdigit():
+            token = read_number(text, index, end)
+            tokens.append(token)
+            index = token.end
+        elif character.isalpha() or character == "_":
+            token = read_keyword(text, index, end)
+            tokens.append(token)
+            index = token.end
+        else:
+            operator = match_operator(text, index, end)
+            tokens.append(Token(operator, operator, index, index + len(operator)))
+            index += len(operator)
+            if operator == ".":
+                name = _PROPERTY_NAME.match(text, index, end)
+                if name is not None:
+                    tokens.append(Token(_tokens.NAME, name.group(), index, name.end()))
+                    index = name.end()
+    tokens.append(Token(_tokens.END, None, end, end))
+    return tokens
+
+
+def _read_expression(text: str, start: int, end: int) -> Token:
+    stop = start
+    while (
+        stop < end
+        and text[stop] not in _tokens.WHITESPACE
+        and text[stop] not in EXPRESSION_TERMINATORS
+    ):
+        stop += 1
+    expression = parse_expression_at(text, start, stop)
+    return Token(_tokens.OPERAND, ExpressionOperand(expression), start, stop)
+
+
+def read_quoted(text: str, start: int, end: int) -> Token:
+    """Read a single-quoted string in which ``''`` stands for one quote."""
+    parts: list[str] = []
+    index = start + 1
+    while index < end:
+        quote = text.find("'", index, end)
+        if quote < 0:
+            break
+        parts.append(text[index:quote])
+        if quote + 1 < end and text[quote + 1] == "'":
+            parts.append("'")
+            index = quote + 2
+            continue
+        return Token(_tokens.STRING, "".join(parts), start, quote + 1)
+    raise ExpressionSyntaxError(
+        f"unterminated string {text[start:end]!r}: add the closing quote",
+        text=text,
+        index=start,
+    )
+
+
+def _double_quote_error(text: str, start: int, end: int) -> ExpressionSyntaxError:
+    close = text.find('"', start + 1, end)
+    quoted = text[start : close + 1] if close >= 0 else text[start:end]
+    content = quoted.strip('"').replace("'", "''")
+    return ExpressionSyntaxError(
+        f"double-quoted string {quoted}: strings in conditions use single quotes,"
+        f" as in '{content}'",
+        text=text,
+        index=start,
+    )
+
+
+def read_number(text: str, start: int, end: int) -> Token:
+    """Read a JSON number, such as ``-1``, ``200`` or ``2.5e3``."""
+    match = _tokens.NUMBER_PATTERN.match(text, start, end)
+    stop = match.end() if match else start
+    if match is None or (stop < end and (text[stop].isalnum() or text[stop] == "_")):
+        word = re.compile(r"[-\w.+]+").match(text, start, end)
+        shown = word.group() if word else text[start]
+        raise ExpressionSyntaxError(f"invalid number {shown!r}", text=text, index=start)
+    return Token(_tokens.NUMBER, _tokens.number_value(match.group()), start, stop)
+
+
+def read_keyword(text: str, start: int, end: int) -> Token:
+    """Read ``true``, ``false`` or ``null``; any other bare word is an error."""
+    match = _tokens.WORD_PATTERN.match(text, start, end)
+    assert match is not None  # the caller saw a letter or '_'
+    word = match.group()
+    if word not in _tokens.KEYWORDS:
+        raise ExpressionSyntaxError(
+            f"unexpected word {word!r}: strings are single-quoted, as in '{word}',"
+            " and runtime expressions start with '$'",
+            text=text,
+            index=start,
+        )
+    return Token(_tokens.KEYWORD, _tokens.KEYWORDS[word], start, match.end())
+
+
+def match_operator(text: str, start: int, end: int) -> str:
+    """Return the operator at ``start``, the longest spelling first."""
+    for operator in _tokens.OPERATORS:
+        if text.startswith(operator, start) and start + len(operator) <= end:
+            return operator
+    character = text[start]
+    message = f"unexpected character {character!r}"
+    if character == "=":
+        message += ": use '==' to compare"
+    elif character in "&|":
+        message += f": use '{character * 2}'"
+    elif character in "{}":
+        message += ": write runtime expressions in conditions without braces"
+    raise ExpressionSyntaxError(message, text=text, index=start)
+
+
+class ConditionParser:
+    """Recursive-descent parser from tokens to a condition tree.
+
+    One method per precedence level. Operand tokens arrive already parsed, so
+    the same parser serves simple conditions and comparison-style JSONPath.
+    """
+
+    def __init__(self, stream: TokenStream) -> None:
+        self.stream = stream
+
+    def parse(self) -> ConditionNode:
+        if self.stream.current.kind == _tokens.END:
+            raise self.stream.error("empty condition", self.stream.current)
+        node = self.parse_or()
+        token = self.stream.current
+        if token.kind != _tokens.END:
+            raise self.stream.error(
+                f"unexpected {_tokens.describe(token, self.stream.source)}:"
+                " expected an operator or end of condition",
+                token,
+            )
+        return node
+
+    def parse_or(self) -> ConditionNode:
+        node = self.parse_and()
+        while self.stream.current.kind == "||":
+            self.stream.next()
+            node = Binary("||", node, self.parse_and())
+        return node
+
+    def parse_and(self) -> ConditionNode:
+        node = self.parse_equality()
+        while self.stream.current.kind == "&&":
+            self.stream.next()
+            node = Binary("&&", node, self.parse_equality())
+        return node
+
+    def parse_equality(self) -> ConditionNode:
+        return self._parse_comparison(_EQUALITY_OPERATORS, self.parse_order)
+
+    def parse_order(self) -> ConditionNode:
+        return self._parse_comparison(_ORDER_OPERATORS, self.parse_unary)
+
+    def _parse_comparison(
+        self, operators: tuple[str, ...], parse_operand: Any
+    ) -> ConditionNode:
+        node: ConditionNode = parse_operand()
+        if self.stream.current.kind not in operators:
+            return node
+        operator = self.stream.next().kind
+        node = Binary(operator, node, parse_operand())
+        token = self.stream.current
+        if token.kind in operators:
+            raise self.stream.error(
+                f"comparisons cannot be chained: {token.kind!r} follows"
+                f" {operator!r}; add parentheses",
+                token,
+            )
+        return node
+
+    def parse_unary(self) -> ConditionNode:
+        if self.stream.current.kind == "!":
+            self.stream.next()
+            return Not(self.parse_unary())
+        return self.parse_postfix()
+
+    def parse_postfix(self) -> ConditionNode:
+        node = self.parse_primary()
+        while True:
+            kind = self.stream.current.kind
+            if kind == "[":
+                self.stream.next()
+                node = Index(node, self._parse_index())
+                self.stream.expect("]")
+            elif kind == ".":
+                self.stream.next()
+                name = self.stream.current
+                if name.kind != _tokens.NAME:
+                    raise self.stream.error(
+                        "expected a property name after '.', found"
+                        f" {_tokens.describe(name, self.stream.source)}",
+                        name,
+                    )
+                node = Member(node, self.stream.next().value)
+            else:
+                return node
+
+    def _parse_index(self) -> int:
+        token = self.stream.current
+        value = token.value
+        if token.kind != _tokens.NUMBER or not isinstance(value, int) or value < 0:
+            raise self.stream.error(
+                "expected an array index (0, 1, ...), found"
+                f" {_tokens.describe(token, self.stream.source)}",
+                token,
+            )
+        self.stream.next()
+        return value
+
+    def parse_primary(self) -> ConditionNode:
+        token = self.stream.current
+        if token.kind in (_tokens.STRING, _tokens.NUMBER, _tokens.KEYWORD):
+            self.stream.next()
+            return Literal(token.value)
+        if token.kind == _tokens.OPERAND:
+            self.stream.next()
+            node: ConditionNode = token.value
+            return node
+        if token.kind == "(":
+            self.stream.next()
+            node = self.parse_or()
+            self.stream.expect(")")
+            return node
+        raise self.stream.error(
+            f"expected a value, found {_tokens.describe(token, self.stream.source)}",
+            token,
+        )

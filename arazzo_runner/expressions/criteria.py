@@ -1,0 +1,425 @@
+"""Criterion Objects (Arazzo 1.0.1): compiled once, evaluated against a scope.
+
+``type`` selects how ``condition`` is read:
+
+* absent or ``simple``: a simple condition (see `conditions`); a ``context``,
+  if given, is parsed but the condition reads the scope directly;
+* ``regex``: a Python ``re`` pattern searched (not anchored) in the
+  ``context`` value turned into text;
+* ``jsonpath``: an RFC 9535 query against the ``context`` value, passing when
+  it selects at least one node; the type object ``{type: jsonpath, version:
+  draft-goessner-dispatch-jsonpath-00}`` selects the Goessner dialect. A
+  condition written as comparisons of queries, ``$.status == "failed"``, is
+  accepted as a leniency (see `lenient_jsonpath`);
+* ``xpath``: an XPath expression against the ``context`` value as XML,
+  passing when its effective boolean value is true.
+
+Compiling raises `ExpressionSyntaxError` for every problem in the criterion.
+Evaluating never raises: a failure becomes a result with a reason.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from abc import ABC, abstractmethod
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from arazzo_runner.errors import ExpressionSyntaxError
+from arazzo_runner.expressions import leniency
+from arazzo_runner.expressions._xpath import XPATH_VERSIONS, XPathQuery
+from arazzo_runner.expressions.conditions import (
+    Binary,
+    Condition,
+    ConditionNode,
+    EvaluationContext,
+    Literal,
+    Not,
+    is_truthy,
+    parse_condition,
+)
+from arazzo_runner.expressions.jsonpath import (
+    GOESSNER,
+    GOESSNER_VERSION,
+    RFC_9535,
+    JsonPathDialect,
+)
+from arazzo_runner.expressions.leniency import Leniency
+from arazzo_runner.expressions.lenient_jsonpath import (
+    TooManyNodesError,
+    parse_jsonpath_comparison,
+    suggest_simple_form,
+)
+from arazzo_runner.expressions.runtime import RuntimeExpression, parse_expression
+from arazzo_runner.expressions.scope import MISSING, Scope
+from arazzo_runner.expressions.template import (
+    TemplateValue,
+    UnresolvedExpressionError,
+    parse_template,
+    to_text,
+)
+
+CRITERION_TYPES = ("simple", "regex", "jsonpath", "xpath")
+_MAX_SHOWN = 120  # longest value text shown in a result's detail
+
+
+@dataclass(frozen=True, slots=True)
+class CriterionResult:
+    """The outcome of one criterion.
+
+    ``reason`` says why it failed or could not be evaluated (``None`` when it
+    passed); ``detail`` shows the values compared.
+    """
+
+    passed: bool
+    reason: str | None = None
+    detail: str = ""
+
+
+class CompiledCriterion(ABC):
+    """A criterion ready to evaluate.
+
+    ``kind`` is ``simple``, ``regex``, ``jsonpath`` or ``xpath``;
+    ``leniencies`` lists the non-standard forms accepted in the condition.
+    """
+
+    kind: str
+    condition: str
+    context: RuntimeExpression | None
+    leniencies: tuple[Leniency, ...]
+
+    def evaluate(self, scope: Scope) -> CriterionResult:
+        """Evaluate the criterion; every error becomes a failed result."""
+        try:
+            return self._evaluate(scope)
+        except Exception as error:  # noqa: BLE001
+            # A criterion that cannot be evaluated fails; it must not stop
+            # the run, whatever a query engine raises on unusual data.
+            return CriterionResult(
+                False, f"evaluation failed: {type(error).__name__}: {error}"
+            )
+
+    @abstractmethod
+    def _evaluate(self, scope: Scope) -> CriterionResult: ...
+
+    def _context_value(self, scope: Scope) -> tuple[Any, CriterionResult | None]:
+        """Return the context value, or a failed result when there is none."""
+        assert self.context is not None  # compile_criterion requires a context
+        value = self.context.evaluate(scope)
+        if value is MISSING:
+            return None, CriterionResult(
+                False, f"context '{self.context}' reaches no value"
+            )
+        if value is None:
+            return None, CriterionResult(False, f"context '{self.context}' is null")
+        return value, None
+
+
+class SimpleCriterion(CompiledCriterion):
+    """A ``simple`` condition."""
+
+    kind = "simple"
+
+    def __init__(
+        self, condition: str, parsed: Condition, context: RuntimeExpression | None
+    ) -> None:
+        self.condition = condition
+        self.parsed = parsed
+        self.context = context
+        self.leniencies = parsed.leniencies
+
+    def _evaluate(self, scope: Scope) -> CriterionResult:
+        evaluation = EvaluationContext(scope)
+        value = self.parsed.node.evaluate(evaluation)
+        detail = f"{self.parsed}: {describe(self.parsed.node, evaluation)}"
+        if is_truthy(value):
+            return CriterionResult(True, None, detail)
+        return CriterionResult(False, "condition is false", detail)
+
+
+class RegexCriterion(CompiledCriterion):
+    """A ``regex`` condition searched in the context value as text."""
+
+    kind = "regex"
+
+    def __init__(
+        self, condition: str, pattern: re.Pattern[str], context: RuntimeExpression
+    ) -> None:
+        self.condition = condition
+        self.pattern = pattern
+        self.context = context
+        self.leniencies = ()
+
+    def _evaluate(self, scope: Scope) -> CriterionResult:
+        value, failure = self._context_value(scope)
+        if failure is not None:
+            return failure
+        text = to_text(value)
+        detail = f"{self.context} = {_shorten(text)!r} searched for /{self.condition}/"
+        if self.pattern.search(text):
+            return CriterionResult(True, None, detail)
+        return CriterionResult(False, "the pattern does not match", detail)
+
+
+class JsonPathCriterion(CompiledCriterion):
+    """A ``jsonpath`` condition: a query, or comparisons of queries.
+
+    When the condition embeds ``{$...}`` expressions it is compiled on each
+    evaluation, after they are replaced; otherwise it is compiled once.
+    """
+
+    kind = "jsonpath"
+
+    def __init__(
+        self,
+        condition: str,
+        context: RuntimeExpression,
+        dialect: JsonPathDialect,
+        template: TemplateValue | None,
+    ) -> None:
+        self.condition = condition
+        self.context = context
+        self.dialect = dialect
+        self.template = template
+        self.compiled: _JsonPathMatcher | None = None
+        self.leniencies = ()
+        if template is None:
+            self.compiled = _compile_jsonpath(condition, dialect, context)
+            self.leniencies = self.compiled.leniencies
+
+    def _evaluate(self, scope: Scope) -> CriterionResult:
+        matcher = self.compiled
+        if matcher is None:
+            assert self.template is not None
+            try:
+                query = self.template.evaluate(scope)
+            except UnresolvedExpressionError as error:
+                return CriterionResult(False, f"condition: {error.message}")
+            try:
+                matcher = _compile_jsonpath(query, self.dialect, self.context)
+            except ExpressionSyntaxError as error:
+                return CriterionResult(False, f"{error.message} (after substitution)")
+        document, failure = self._context_value(scope)
+        if failure is not None:
+            return failure
+        if isinstance(document, (str, bytes, bytearray)):
+            try:
+                document = json.loads(document)
+            except ValueError:
+                return CriterionResult(
+                    False, f"context '{self.context}' is text, not JSON"
+                )
+        return matcher.match(document, scope)
+
+
+@dataclass(frozen=True, slots=True)
+class _JsonPathMatcher:
+    """One compiled ``jsonpath`` condition: a query, or a comparison (``node``)."""
+
+    text: str
+    dialect: JsonPathDialect
+    query: Any = None
+    node: ConditionNode | None = None
+    leniencies: tuple[Leniency, ...] = ()
+
+    def match(self, document: Any, scope: Scope) -> CriterionResult:
+        if self.node is None:
+            values = self.dialect.find(self.query, document)
+            detail = f"{self.text}: {len(values)} nodes"
+            if values:
+                return CriterionResult(True, None, detail)
+            return CriterionResult(False, "the query selects no nodes", detail)
+        evaluation = EvaluationContext(scope, document)
+        try:
+            value = self.node.evaluate(evaluation)
+        except TooManyNodesError as error:
+            return CriterionResult(False, str(error))
+        detail = f"{self.text}: {describe(self.node, evaluation)}"
+        if is_truthy(value):
+            return CriterionResult(True, None, detail)
+        return CriterionResult(False, "condition is false", detail)
+
+
+def _compile_jsonpath(
+    text: str, dialect: JsonPathDialect, context: RuntimeExpression | None
+) -> _JsonPathMatcher:
+    try:
+        query = dialect.compile(text, source=text, offset=0)
+    except ExpressionSyntaxError as query_error:
+        try:
+            node = parse_jsonpath_comparison(text, dialect)
+        except ExpressionSyntaxError:
+            raise query_error from None
+        found = Leniency(
+            code=leniency.JSONPATH_COMPARISON,
+            message=f"jsonpath condition written as a comparison: {text!r}",
+            suggestion=suggest_simple_form(node, context),
+        )
+        return _JsonPathMatcher(text, dialect, node=node, leniencies=(found,))
+    return _JsonPathMatcher(text, dialect, query=query)
+
+
+class XPathCriterion(CompiledCriterion):
+    """An ``xpath`` condition against the context value parsed as XML."""
+
+    kind = "xpath"
+
+    def __init__(self, condition: str, query: XPathQuery, context: RuntimeExpression):
+        self.condition = condition
+        self.query = query
+        self.context = context
+        self.leniencies = ()
+
+    def _evaluate(self, scope: Scope) -> CriterionResult:
+        value, failure = self._context_value(scope)
+        if failure is not None:
+            return failure
+        passed, detail = self.query.evaluate(value)
+        detail = f"{self.condition}: {detail}"
+        if passed:
+            return CriterionResult(True, None, detail)
+        return CriterionResult(False, "the effective boolean value is false", detail)
+
+
+def compile_criterion(
+    condition: str,
+    *,
+    context: str | None = None,
+    type: str | Mapping[str, Any] | None = None,  # noqa: A002 - the field's name
+) -> CompiledCriterion:
+    """Compile a Criterion Object from its ``condition``, ``context`` and ``type``.
+
+    Raises:
+        ExpressionSyntaxError: The condition, context, pattern or query does
+            not parse, ``type`` or its ``version`` is unknown, or ``type`` is
+            given without a ``context``.
+    """
+    kind, version = _criterion_type(type, condition)
+    if type is not None and context is None:
+        raise ExpressionSyntaxError(
+            f"a criterion of type {kind!r} needs a 'context'",
+            text=condition,
+            index=0,
+            hint="add 'context: $response.body' or another runtime expression",
+        )
+    parsed_context = None if context is None else parse_expression(context.strip())
+    if kind == "simple":
+        return SimpleCriterion(condition, parse_condition(condition), parsed_context)
+    if parsed_context is None:
+        raise AssertionError("unreachable: a type is given, so a context is too")
+    if kind == "regex":
+        return RegexCriterion(condition, _compile_regex(condition), parsed_context)
+    if kind == "jsonpath":
+        dialect = GOESSNER if version == GOESSNER_VERSION else RFC_9535
+        template = parse_template(condition, bare_words=False)
+        embedded = template if isinstance(template, TemplateValue) else None
+        return JsonPathCriterion(condition, parsed_context, dialect, embedded)
+    query = XPathQuery.compile(condition, version or XPATH_VERSIONS[0])
+    return XPathCriterion(condition, query, parsed_context)
+
+
+def _criterion_type(
+    value: str | Mapping[str, Any] | None, condition: str
+) -> tuple[str, str | None]:
+    """Return the criterion kind and the dialect version (``None`` for the default)."""
+    if value is None:
+        return "simple", None
+    if isinstance(value, str):
+        if value in CRITERION_TYPES:
+            return value, None
+        raise ExpressionSyntaxError(
+            f"unknown criterion type {value!r}: expected one of"
+            f" {', '.join(CRITERION_TYPES)}",
+            text=value,
+            index=0,
+        )
+    if not isinstance(value, Mapping):
+        raise ExpressionSyntaxError(
+            f"criterion type must be a string or an object, found {value!r}",
+            text=condition,
+            index=0,
+        )
+    kind = value.get("type")
+    version = value.get("version")
+    versions: tuple[str, ...]
+    if kind == "jsonpath":
+        versions = (GOESSNER_VERSION,)
+    elif kind == "xpath":
+        versions = XPATH_VERSIONS[1:]
+    else:
+        raise ExpressionSyntaxError(
+            f"unknown criterion expression type {kind!r}: expected 'jsonpath' or"
+            " 'xpath'",
+            text=str(kind),
+            index=0,
+        )
+    if version not in versions:
+        raise ExpressionSyntaxError(
+            f"unknown {kind} version {version!r}: expected {' or '.join(versions)}",
+            text=str(version),
+            index=0,
+            hint=f"write 'type: {kind}' without a version for the default dialect",
+        )
+    return kind, version
+
+
+def _compile_regex(pattern: str) -> re.Pattern[str]:
+    try:
+        return re.compile(pattern)
+    except re.error as error:
+        raise ExpressionSyntaxError(
+            f"invalid regular expression {pattern!r}: {error.msg}",
+            text=pattern,
+            index=error.pos or 0,
+        ) from None
+
+
+# Showing the values a condition compared
+
+
+def describe(node: ConditionNode, evaluation: EvaluationContext) -> str:
+    """Return ``node`` with its operands replaced by their values.
+
+    ``$statusCode == 200`` becomes ``404 == 200``. Sides of ``&&`` and ``||``
+    are described separately and parenthesized when they are themselves
+    ``&&`` or ``||``.
+    """
+    try:
+        return _describe(node, evaluation)
+    except TooManyNodesError as error:
+        return str(error)
+
+
+def _describe(node: ConditionNode, evaluation: EvaluationContext) -> str:
+    if isinstance(node, Binary) and node.operator in ("&&", "||"):
+        left = _describe_side(node.left, evaluation)
+        right = _describe_side(node.right, evaluation)
+        return f"{left} {node.operator} {right}"
+    if isinstance(node, Binary):
+        left = _show(node.left.evaluate(evaluation))
+        right = _show(node.right.evaluate(evaluation))
+        return f"{left} {node.operator} {right}"
+    if isinstance(node, Not):
+        return f"!{_show(node.operand.evaluate(evaluation))}"
+    return _show(node.evaluate(evaluation))
+
+
+def _describe_side(node: ConditionNode, evaluation: EvaluationContext) -> str:
+    text = _describe(node, evaluation)
+    if isinstance(node, Binary) and node.operator in ("&&", "||"):
+        return f"({text})"
+    return text
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, (str, bool, int, float)) or value is None:
+        return _shorten(str(Literal(value)))
+    return _shorten(to_text(value))
+
+
+def _shorten(text: str) -> str:
+    if len(text) <= _MAX_SHOWN:
+        return text
+    return text[: _MAX_SHOWN - 3] + "..."

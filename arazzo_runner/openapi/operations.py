@@ -1,0 +1,199 @@
+"""An index of the operations of OpenAPI descriptions, and their lookup.
+
+Operations are found by ``operationId``, by
+``$sourceDescriptions.NAME.OPERATION_ID`` and by ``operationPath`` (a source
+URL expression plus a JSON Pointer to the operation).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import unquote
+
+from arazzo_runner.openapi.refs import RefResolver
+
+HTTP_METHODS = (
+    "get",
+    "put",
+    "post",
+    "delete",
+    "options",
+    "head",
+    "patch",
+    "trace",
+    "query",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class OpenApiParameter:
+    """A parameter an operation declares, with its serialization settings."""
+
+    name: str
+    in_: str
+    style: str
+    explode: bool
+    allow_reserved: bool
+    content_type: str | None
+    required: bool
+
+
+@dataclass(slots=True)
+class OpenApiSource:
+    """A loaded OpenAPI description."""
+
+    name: str
+    uri: str
+    data: dict[str, Any]
+    operations: list[Operation] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Operation:
+    """One operation of an OpenAPI description."""
+
+    source: OpenApiSource
+    path: str
+    method: str
+    operation_id: str | None
+    pointer: str
+    data: dict[str, Any]
+    path_item: dict[str, Any]
+    parameters: dict[tuple[str, str], OpenApiParameter] = field(default_factory=dict)
+
+    @property
+    def label(self) -> str:
+        """Return ``METHOD /path`` for messages."""
+        return f"{self.method.upper()} {self.path}"
+
+    def declared(self, name: str, in_: str) -> OpenApiParameter | None:
+        """Return the declared parameter (header names compare case-insensitively)."""
+        if in_ == "header":
+            for (declared_name, declared_in), parameter in self.parameters.items():
+                if declared_in == "header" and declared_name.lower() == name.lower():
+                    return parameter
+            return None
+        return self.parameters.get((name, in_))
+
+    def request_media_types(self) -> list[str]:
+        """Return the media types of the declared request body, in order."""
+        body = self.data.get("requestBody")
+        if not isinstance(body, dict):
+            return []
+        content = body.get("content")
+        return list(content) if isinstance(content, dict) else []
+
+
+def index_operations(source: OpenApiSource, resolver: RefResolver) -> None:
+    """Fill ``source.operations`` from its ``paths`` (and 3.2 extra methods)."""
+    paths = source.data.get("paths")
+    if not isinstance(paths, dict):
+        return
+    for path, raw_item in paths.items():
+        if not isinstance(raw_item, dict):
+            continue
+        item, item_uri = resolver.deref(raw_item, source.uri)
+        if not isinstance(item, dict):
+            continue
+        escaped = path.replace("~", "~0").replace("/", "~1")
+        methods: list[tuple[str, Any, str]] = [
+            (method, item[method], f"/paths/{escaped}/{method}")
+            for method in HTTP_METHODS
+            if isinstance(item.get(method), dict)
+        ]
+        extra = item.get("additionalOperations")
+        if isinstance(extra, dict):
+            methods.extend(
+                (name.lower(), value, f"/paths/{escaped}/additionalOperations/{name}")
+                for name, value in extra.items()
+                if isinstance(value, dict)
+            )
+        for method, data, pointer in methods:
+            operation = Operation(
+                source=source,
+                path=path,
+                method=method,
+                operation_id=data.get("operationId")
+                if isinstance(data.get("operationId"), str)
+                else None,
+                pointer=pointer,
+                data=data,
+                path_item=item,
+            )
+            _collect_parameters(operation, item, data, resolver, item_uri)
+            source.operations.append(operation)
+
+
+def _collect_parameters(
+    operation: Operation,
+    item: dict[str, Any],
+    data: dict[str, Any],
+    resolver: RefResolver,
+    base_uri: str,
+) -> None:
+    # Operation-level parameters override path-level ones with the same identity.
+    for level in (item.get("parameters"), data.get("parameters")):
+        if not isinstance(level, list):
+            continue
+        for raw in level:
+            parameter, _ = resolver.deref(raw, base_uri)
+            if not isinstance(parameter, dict):
+                continue
+            name, in_ = parameter.get("name"), parameter.get("in")
+            if not isinstance(name, str) or not isinstance(in_, str):
+                continue
+            style = parameter.get("style") or _DEFAULT_STYLES.get(in_, "simple")
+            explode = parameter.get("explode")
+            if not isinstance(explode, bool):
+                explode = style == "form"
+            content = parameter.get("content")
+            operation.parameters[(name, in_)] = OpenApiParameter(
+                name=name,
+                in_=in_,
+                style=str(style),
+                explode=explode,
+                allow_reserved=bool(parameter.get("allowReserved", False)),
+                content_type=next(iter(content))
+                if isinstance(content, dict) and content
+                else None,
+                required=bool(parameter.get("required", in_ == "path")),
+            )
+
+
+_DEFAULT_STYLES = {
+    "path": "simple",
+    "query": "form",
+    "header": "simple",
+    "cookie": "form",
+}
+
+_OPERATION_PATH = re.compile(
+    r"^(?:\{\$sourceDescriptions\.(?P<braced>[^.}]+)\.url\}"
+    r"|\$sourceDescriptions\.(?P<bare>[^#.]+)(?:\.url)?"
+    r"|(?P<name>[A-Za-z0-9_\-]+))#(?P<pointer>/.*)$"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class OperationPathParts:
+    """A parsed operationPath: the source name, the pointer, and whether the
+    standard braced form was used."""
+
+    source_name: str
+    pointer: str
+    standard: bool
+
+
+def parse_operation_path(text: str) -> OperationPathParts | None:
+    """Split an operationPath into source name and decoded JSON Pointer."""
+    match = _OPERATION_PATH.match(text.strip())
+    if match is None:
+        return None
+    name = match.group("braced") or match.group("bare") or match.group("name")
+    return OperationPathParts(
+        source_name=name,
+        pointer=unquote(match.group("pointer")),
+        standard=match.group("braced") is not None,
+    )

@@ -1,0 +1,212 @@
+"""Resolve what steps and actions name: operations and workflows.
+
+Each function reports problems through a :class:`Reporter` and returns
+``None`` when the target cannot be resolved.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from arazzo_runner.document.loader import LoadedDocument
+from arazzo_runner.openapi.operations import Operation, parse_operation_path
+
+_SOURCE_PREFIX = "$sourceDescriptions."
+
+
+class Reporter(Protocol):
+    """Receives the problems found while resolving a target."""
+
+    def error(
+        self,
+        loaded: LoadedDocument,
+        pointer: str,
+        code: str,
+        message: str,
+        hint: str | None = None,
+    ) -> None:
+        """Record an error at ``pointer`` of ``loaded``."""
+
+    def warning(
+        self,
+        loaded: LoadedDocument,
+        pointer: str,
+        code: str,
+        message: str,
+        hint: str | None = None,
+    ) -> None:
+        """Record a warning at ``pointer`` of ``loaded``."""
+
+
+def find_workflow(
+    report: Reporter, loaded: LoadedDocument, prefix: str, reference: str, pointer: str
+) -> str | None:
+    """Return the plan key of the workflow ``reference`` names, or report why not."""
+    if reference.startswith(_SOURCE_PREFIX):
+        rest = reference[len(_SOURCE_PREFIX) :]
+        name, _, workflow_id = rest.partition(".")
+        child = loaded.arazzo.get(name)
+        if child is None:
+            report.error(
+                loaded,
+                pointer,
+                "workflow-target",
+                f"{reference!r} names no Arazzo source {name!r}",
+                "declare the document under sourceDescriptions with type: arazzo",
+            )
+            return None
+        if child.document.workflow(workflow_id) is None:
+            report.error(
+                loaded,
+                pointer,
+                "workflow-target",
+                f"source {name!r} has no workflow {workflow_id!r}",
+            )
+            return None
+        return f"{prefix}{name}.{workflow_id}"
+    if loaded.document.workflow(reference) is None:
+        report.error(
+            loaded,
+            pointer,
+            "workflow-target",
+            f"workflow {reference!r} does not exist",
+            "name a workflowId of this document, or "
+            "$sourceDescriptions.NAME.WORKFLOW_ID for another document",
+        )
+        return None
+    return prefix + reference
+
+
+def find_operation_by_id(
+    report: Reporter, loaded: LoadedDocument, text: str, pointer: str
+) -> Operation | None:
+    sources = loaded.openapi
+    if text.startswith(_SOURCE_PREFIX):
+        name, _, operation_id = text[len(_SOURCE_PREFIX) :].partition(".")
+        source = sources.get(name)
+        if source is None:
+            report.error(
+                loaded,
+                pointer,
+                "operation-target",
+                f"{text!r} names no OpenAPI source {name!r}",
+                "use the name of a source description of type openapi",
+            )
+            return None
+        matches = [op for op in source.operations if op.operation_id == operation_id]
+        if not matches:
+            report.error(
+                loaded,
+                pointer,
+                "operation-target",
+                f"source {name!r} has no operation with operationId {operation_id!r}",
+                "operationIds are case-sensitive; check the spelling",
+            )
+            return None
+        return matches[0]
+    matches = [
+        op
+        for source in sources.values()
+        for op in source.operations
+        if op.operation_id == text
+    ]
+    if len(matches) == 1:
+        if len(sources) > 1:
+            report.warning(
+                loaded,
+                pointer,
+                "operation-unqualified",
+                f"operationId {text!r} is not qualified although there are "
+                "several OpenAPI sources",
+                f"write $sourceDescriptions.{matches[0].source.name}.{text}",
+            )
+        return matches[0]
+    if len(matches) > 1:
+        names = ", ".join(sorted(op.source.name for op in matches))
+        report.error(
+            loaded,
+            pointer,
+            "operation-ambiguous",
+            f"operationId {text!r} exists in several sources: {names}",
+            f"write $sourceDescriptions.NAME.{text} to choose one",
+        )
+        return None
+    # An exact id match wins first: ids such as 'models.versions.get'
+    # contain dots. Only then is 'NAME.operationId' tried.
+    name, _, rest = text.partition(".")
+    if name in sources and rest:
+        for op in sources[name].operations:
+            if op.operation_id == rest:
+                report.warning(
+                    loaded,
+                    pointer,
+                    "LEN-8",
+                    f"operation reference {text!r} leaves out the "
+                    "'$sourceDescriptions.' prefix",
+                    f"write $sourceDescriptions.{text}",
+                )
+                return op
+    report.error(
+        loaded,
+        pointer,
+        "operation-target",
+        f"no source has an operation with operationId {text!r}",
+        "operationIds are case-sensitive; check the spelling",
+    )
+    return None
+
+
+def find_operation_by_path(
+    report: Reporter, loaded: LoadedDocument, text: str, pointer: str
+) -> Operation | None:
+    parts = parse_operation_path(text)
+    standard = "{$sourceDescriptions.NAME.url}#/paths/~1path/method"
+    if parts is None:
+        report.error(
+            loaded,
+            pointer,
+            "operation-path",
+            f"operationPath {text!r} is not a source URL and a JSON Pointer",
+            f"write it as {standard}",
+        )
+        return None
+    source = loaded.openapi.get(parts.source_name)
+    if source is None:
+        report.error(
+            loaded,
+            pointer,
+            "operation-path",
+            f"operationPath {text!r} names no OpenAPI source {parts.source_name!r}",
+        )
+        return None
+    if not parts.standard:
+        report.warning(
+            loaded,
+            pointer,
+            "LEN-7",
+            f"operationPath {text!r} does not use the standard form",
+            f"write {{$sourceDescriptions.{parts.source_name}.url}}#{parts.pointer}",
+        )
+    for op in source.operations:
+        if op.pointer == parts.pointer:
+            return op
+    in_item = [
+        op for op in source.operations if op.pointer.rsplit("/", 1)[0] == parts.pointer
+    ]
+    if len(in_item) == 1:
+        report.warning(
+            loaded,
+            pointer,
+            "LEN-7",
+            f"operationPath {text!r} points to a path item, not an operation",
+            f"add the method: ...#{in_item[0].pointer}",
+        )
+        return in_item[0]
+    report.error(
+        loaded,
+        pointer,
+        "operation-path",
+        f"operationPath {text!r} points to no operation of source {source.name!r}",
+        "the pointer must end at an operation: #/paths/~1pets/get",
+    )
+    return None

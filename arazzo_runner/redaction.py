@@ -1,0 +1,80 @@
+"""Keep secrets out of logs, reports and results.
+
+Secret values are the values of credential headers (Authorization,
+Proxy-Authorization, Cookie, Set-Cookie) and of inputs whose schema marks them
+(``format: password`` or ``writeOnly: true``) or whose name says they hold a
+credential. A :class:`Redactor` knows the secret values of one run and
+replaces them wherever they appear, inside longer text too.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+MASK = "***"
+SECRET_HEADERS = frozenset(
+    {"authorization", "proxy-authorization", "cookie", "set-cookie"}
+)
+_SECRET_NAME = re.compile(
+    r"token|secret|password|apikey|api_key|credential", re.IGNORECASE
+)
+# Values this short would mask ordinary words, so they are not searched for.
+_MIN_SECRET_LENGTH = 4
+
+
+def is_secret_input(name: str, schema: Mapping[str, Any] | None) -> bool:
+    """Return whether an input holds a secret, by its schema or its name."""
+    if schema and (
+        schema.get("format") == "password" or schema.get("writeOnly") is True
+    ):
+        return True
+    return _SECRET_NAME.search(name) is not None
+
+
+class Redactor:
+    """Replaces known secret values in text and data."""
+
+    def __init__(self, secrets: Iterable[str] = ()) -> None:
+        self._secrets: set[str] = set()
+        self._pattern: re.Pattern[str] | None = None
+        self.add(secrets)
+
+    def add(self, secrets: Iterable[str]) -> None:
+        """Add secret values; scheme words such as ``Bearer`` stay visible."""
+        for secret in secrets:
+            for candidate in (secret, *secret.split()):
+                if len(candidate) >= _MIN_SECRET_LENGTH and candidate.lower() not in (
+                    "bearer",
+                    "basic",
+                    "token",
+                    "digest",
+                ):
+                    self._secrets.add(candidate)
+        if self._secrets:
+            ordered = sorted(self._secrets, key=len, reverse=True)
+            self._pattern = re.compile("|".join(re.escape(s) for s in ordered))
+
+    def text(self, value: str) -> str:
+        """Return ``value`` with every known secret masked."""
+        if self._pattern is None:
+            return value
+        return self._pattern.sub(MASK, value)
+
+    def data(self, value: Any) -> Any:
+        """Return a copy of JSON-like data with every known secret masked."""
+        if isinstance(value, str):
+            return self.text(value)
+        if isinstance(value, dict):
+            return {key: self.data(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [self.data(item) for item in value]
+        return value
+
+    def headers(self, headers: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+        """Return headers with credential headers masked whole."""
+        return [
+            (name, MASK if name.lower() in SECRET_HEADERS else self.text(value))
+            for name, value in headers
+        ]

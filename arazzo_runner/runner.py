@@ -1,0 +1,257 @@
+"""The public entry point: load a document once, run its workflows many times."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from arazzo_runner.diagnostics import Diagnostic
+from arazzo_runner.document.loader import load
+from arazzo_runner.engine.clock import Clock, SystemClock
+from arazzo_runner.engine.context import Limits, RunContext
+from arazzo_runner.engine.events import Observer
+from arazzo_runner.engine.workflows import run_workflow
+from arazzo_runner.errors import InputError, ValidationError
+from arazzo_runner.plan import Plan
+from arazzo_runner.planner import prepare
+from arazzo_runner.redaction import Redactor, is_secret_input
+from arazzo_runner.result import RunError, RunResult
+from arazzo_runner.transport import DEFAULT_TIMEOUT_SECONDS, Transport
+
+
+class Runner:
+    """A loaded, validated Arazzo document, ready to run.
+
+    Create one with :meth:`from_path`; then call :meth:`run` (or :meth:`arun`
+    from async code) as often as needed. Loading reads and checks everything
+    first, so an invalid document never sends a request.
+    """
+
+    def __init__(
+        self,
+        plan: Plan,
+        *,
+        servers: Mapping[str, str] | None = None,
+        clock: Clock | None = None,
+        limits: Limits | None = None,
+        timeout: float = DEFAULT_TIMEOUT_SECONDS,
+        verify_tls: bool = True,
+        observers: Iterable[Observer] = (),
+    ) -> None:
+        self.plan = plan
+        self.servers = dict(servers or {})
+        self.clock = clock or SystemClock()
+        self.limits = limits or Limits()
+        self.timeout = timeout
+        self.verify_tls = verify_tls
+        self.observers = list(observers)
+
+    @classmethod
+    def from_path(
+        cls,
+        path: str | os.PathLike[str],
+        *,
+        servers: Mapping[str, str] | None = None,
+        sources: Mapping[str, str] | None = None,
+        strict: bool = False,
+        clock: Clock | None = None,
+        limits: Limits | None = None,
+        timeout: float = DEFAULT_TIMEOUT_SECONDS,
+        verify_tls: bool = True,
+        observers: Iterable[Observer] = (),
+    ) -> Runner:
+        """Load and validate the Arazzo document at ``path``.
+
+        Args:
+            path: the Arazzo document (YAML or JSON).
+            servers: base URL per source name, replacing every server that
+                source's description declares.
+            sources: another path or URL to load a source description from,
+                per source name.
+            strict: treat every warning (accepted real-world forms included)
+                as an error.
+            clock: what the engine tells time and waits with.
+            limits: step-execution, depth and retry-wait limits.
+            timeout: seconds before one HTTP request times out.
+            verify_tls: whether to verify TLS certificates.
+            observers: callables that receive every engine event.
+
+        Raises:
+            DocumentError: the document cannot be read.
+            ValidationError: the document has errors (``diagnostics`` lists them).
+        """
+        loaded = load(os.fspath(path), source_overrides=sources)
+        plan = prepare(loaded)
+        if strict:
+            plan.diagnostics = [
+                replace(d, severity="error") if d.severity == "warning" else d
+                for d in plan.diagnostics
+            ]
+        if plan.errors:
+            raise ValidationError(list(plan.diagnostics))
+        return cls(
+            plan,
+            servers=servers,
+            clock=clock,
+            limits=limits,
+            timeout=timeout,
+            verify_tls=verify_tls,
+            observers=observers,
+        )
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        """Return the load-time warnings (accepted real-world forms and more)."""
+        return self.plan.warnings
+
+    @property
+    def workflow_ids(self) -> list[str]:
+        """Return the ids of the entry document's workflows, in order."""
+        return list(self.plan.entry_workflows)
+
+    def run(
+        self, workflow_id: str | None = None, inputs: Mapping[str, Any] | None = None
+    ) -> RunResult:
+        """Run a workflow and return its result; never raises for a failed run.
+
+        ``workflow_id`` may be left out when the document has one workflow.
+        ``inputs`` is the workflow's input object, or an object keyed by
+        workflow id that also feeds the workflows it depends on.
+
+        Raises:
+            InputError: ``workflow_id`` is missing or names no workflow.
+        """
+        return asyncio.run(self.arun(workflow_id, inputs))
+
+    async def arun(
+        self, workflow_id: str | None = None, inputs: Mapping[str, Any] | None = None
+    ) -> RunResult:
+        """Run a workflow from async code; see :meth:`run`."""
+        workflow_id = self._choose_workflow(workflow_id)
+        inputs_by_workflow, own_inputs = self._split_inputs(
+            workflow_id, dict(inputs or {})
+        )
+        redactor = Redactor(
+            self._secret_values(inputs_by_workflow, own_inputs, workflow_id)
+        )
+        transport = Transport(timeout=self.timeout, verify_tls=self.verify_tls)
+        run = RunContext(
+            plan=self.plan,
+            transport=transport,
+            clock=self.clock,
+            redactor=redactor,
+            limits=self.limits,
+            observers=list(self.observers),
+            server_overrides=dict(self.servers),
+            inputs_by_workflow=inputs_by_workflow,
+        )
+        try:
+            outcome = await run_workflow(run, workflow_id, own_inputs)
+        finally:
+            await transport.aclose()
+        warnings = [str(d) for d in self.plan.warnings] + run.warnings
+        return RunResult(
+            workflow_id=workflow_id,
+            status=outcome.status,
+            outputs=redactor.data(outcome.outputs),
+            steps=outcome.steps,
+            warnings=[redactor.text(w) for w in warnings],
+            error=None
+            if outcome.error is None
+            else RunError(
+                outcome.error.kind,
+                redactor.text(outcome.error.message),
+                outcome.error.step_id,
+            ),
+        )
+
+    def _choose_workflow(self, workflow_id: str | None) -> str:
+        ids = self.plan.entry_workflows
+        if workflow_id is None:
+            if len(ids) == 1:
+                return ids[0]
+            raise InputError(
+                f"the document has {len(ids)} workflows: {', '.join(ids)}",
+                hint="choose one with --workflow ID",
+            )
+        if workflow_id not in ids:
+            raise InputError(
+                f"workflow {workflow_id!r} does not exist",
+                hint=f"choose one of: {', '.join(ids)}",
+            )
+        return workflow_id
+
+    def _split_inputs(
+        self, workflow_id: str, inputs: dict[str, Any]
+    ) -> tuple[dict[str, dict[str, Any]], dict[str, Any]]:
+        """Tell a flat inputs object from one keyed by workflow id."""
+        ids = set(self.plan.entry_workflows)
+        keyed = (
+            bool(inputs)
+            and all(
+                key in ids and isinstance(value, dict) for key, value in inputs.items()
+            )
+            and not _declares(self.plan.workflows[workflow_id].inputs_schema, inputs)
+        )
+        if keyed:
+            return dict(inputs), dict(inputs.get(workflow_id, {}))
+        return {workflow_id: inputs}, inputs
+
+    def _secret_values(
+        self,
+        inputs_by_workflow: dict[str, dict[str, Any]],
+        own_inputs: dict[str, Any],
+        workflow_id: str,
+    ) -> list[str]:
+        secrets: list[str] = []
+        for key, inputs in (*inputs_by_workflow.items(), (workflow_id, own_inputs)):
+            workflow = self.plan.workflows.get(key)
+            schema = workflow.inputs_schema if workflow else None
+            properties = (schema or {}).get("properties") or {}
+            for name, value in inputs.items():
+                spec = properties.get(name) if isinstance(properties, dict) else None
+                if is_secret_input(name, spec if isinstance(spec, dict) else None):
+                    secrets.extend(_strings(value))
+        return secrets
+
+
+def _declares(schema: dict[str, Any] | None, inputs: dict[str, Any]) -> bool:
+    properties = (schema or {}).get("properties")
+    return isinstance(properties, dict) and any(key in properties for key in inputs)
+
+
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for item in value.values() for s in _strings(item)]
+    if isinstance(value, list):
+        return [s for item in value for s in _strings(item)]
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return [str(value)]
+    return []
+
+
+def load_inputs_file(path: Path) -> dict[str, Any]:
+    """Read an inputs file holding a JSON or YAML object.
+
+    Raises:
+        InputError: the file is missing, unparsable or not an object.
+    """
+    from arazzo_runner.document.reader import read_path
+    from arazzo_runner.errors import DocumentError
+
+    try:
+        data = read_path(path).data
+    except DocumentError as exc:
+        raise InputError(exc.message, location=exc.location, hint=exc.hint) from exc
+    if not isinstance(data, dict):
+        raise InputError(
+            "the inputs file must hold an object",
+            hint='write the inputs as {"name": value, ...}',
+        )
+    return data

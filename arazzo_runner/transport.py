@@ -1,0 +1,112 @@
+"""The HTTP client the engine sends requests through.
+
+Redirects are never followed, so a 302 is a response that criteria can test.
+Transport failures (refused, reset, timed out) become :class:`TransportError`.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from arazzo_runner.errors import TransportError
+from arazzo_runner.openapi.requests import HttpRequest
+
+if TYPE_CHECKING:
+    import httpx
+
+DEFAULT_TIMEOUT_SECONDS = 30.0
+
+
+@dataclass(frozen=True, slots=True)
+class HttpResponse:
+    """A received response. Header names are lower case, in arrival order."""
+
+    status_code: int
+    headers: list[tuple[str, str]]
+    content: bytes
+    elapsed: float
+
+    def header(self, name: str) -> str | None:
+        """Return the first value of a header, or ``None``."""
+        lowered = name.lower()
+        for key, value in self.headers:
+            if key == lowered:
+                return value
+        return None
+
+    @property
+    def content_type(self) -> str | None:
+        """Return the ``Content-Type`` header, or ``None``."""
+        return self.header("content-type")
+
+
+class Transport:
+    """Sends requests with one shared ``httpx.AsyncClient``.
+
+    Cookies that responses set are sent by later requests of the same run to
+    the same host, because the client keeps a cookie jar.
+    """
+
+    def __init__(
+        self,
+        *,
+        timeout: float = DEFAULT_TIMEOUT_SECONDS,
+        verify_tls: bool = True,
+        client: httpx.AsyncClient | None = None,
+    ) -> None:
+        self._timeout = timeout
+        self._verify_tls = verify_tls
+        self._client = client
+        self._owns_client = client is None
+
+    async def send(self, request: HttpRequest) -> HttpResponse:
+        """Send ``request`` and return the response.
+
+        Raises:
+            TransportError: no response arrived.
+        """
+        import httpx
+
+        client = self._get_client()
+        headers = list(request.headers)
+        if request.cookies:
+            cookie = "; ".join(f"{name}={value}" for name, value in request.cookies)
+            headers.append(("Cookie", cookie))
+        started = time.perf_counter()
+        try:
+            response = await client.request(
+                request.method.upper(),
+                request.full_url(),
+                headers=headers,
+                content=request.body,
+            )
+        except httpx.TimeoutException as exc:
+            raise TransportError(f"request timed out after {self._timeout} s") from exc
+        except httpx.HTTPError as exc:
+            raise TransportError(f"request failed: {exc}") from exc
+        elapsed = time.perf_counter() - started
+        return HttpResponse(
+            status_code=response.status_code,
+            headers=[(k.lower(), v) for k, v in response.headers.multi_items()],
+            content=response.content,
+            elapsed=elapsed,
+        )
+
+    def _get_client(self) -> httpx.AsyncClient:
+        if self._client is None:
+            import httpx
+
+            self._client = httpx.AsyncClient(
+                timeout=self._timeout,
+                verify=self._verify_tls,
+                follow_redirects=False,
+            )
+        return self._client
+
+    async def aclose(self) -> None:
+        """Close the client if this transport created it."""
+        if self._client is not None and self._owns_client:
+            await self._client.aclose()
+            self._client = None

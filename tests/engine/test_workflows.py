@@ -1,0 +1,191 @@
+"""The step engine against a real HTTP server on 127.0.0.1."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from arazzo_runner import Limits, ValidationError
+from tests.engine.conftest import Harness, document
+from tests.support.http_server import Reply
+
+
+def poll_workflow(on_success: list[dict[str, Any]], **step: Any) -> dict[str, Any]:
+    return {
+        "workflowId": "poll",
+        "steps": [
+            {
+                "stepId": "get",
+                "operationId": "getItem",
+                "parameters": [{"name": "id", "in": "path", "value": "a1"}],
+                "successCriteria": [{"condition": "$statusCode == 200"}],
+                "onSuccess": on_success,
+                "outputs": {"state": "$response.body#/state"},
+                **step,
+            }
+        ],
+        "outputs": {"state": "$steps.get.outputs.state"},
+    }
+
+
+RETRY_WHILE_RUNNING = {
+    "name": "again",
+    "type": "retry",
+    "retryAfter": 10,
+    "retryLimit": 3,
+    "criteria": [{"condition": "$response.body#/state == 'running'"}],
+}
+
+
+def test_success_retry_polls_until_done(harness: Harness) -> None:
+    harness.server.sequence(
+        "GET",
+        "/v1/items/a1",
+        [Reply(200, {"state": "running"}), Reply(200, {"state": "running"}), Reply(200, {"state": "done"})],
+    )
+    result = harness.runner(document([poll_workflow([RETRY_WHILE_RUNNING])])).run()
+    assert result.status == "succeeded"
+    assert result.outputs == {"state": "done"}
+    assert len(harness.server.received("GET", "/v1/items/a1")) == 3
+    assert harness.clock.sleeps == [10.0, 10.0]
+
+
+def test_exhausted_retry_falls_through(harness: Harness) -> None:
+    harness.server.route("GET", "/v1/items/a1", Reply(200, {"state": "running"}))
+    result = harness.runner(document([poll_workflow([RETRY_WHILE_RUNNING])])).run()
+    assert result.status == "succeeded"
+    assert len(harness.server.received("GET", "/v1/items/a1")) == 4
+    assert result.steps[0].status_code == 200
+    assert any("limit of 3 retries" in w for w in result.warnings)
+
+
+def test_retry_after_header_wins(harness: Harness) -> None:
+    harness.server.sequence(
+        "GET",
+        "/v1/items/a1",
+        [Reply(200, {"state": "running"}, {"Retry-After": "2"}), Reply(200, {"state": "done"})],
+    )
+    harness.runner(document([poll_workflow([RETRY_WHILE_RUNNING])])).run()
+    assert harness.clock.sleeps == [2.0]
+
+
+def test_max_retry_wait_caps_each_wait(harness: Harness) -> None:
+    harness.server.sequence(
+        "GET", "/v1/items/a1", [Reply(200, {"state": "running"}), Reply(200, {"state": "done"})]
+    )
+    runner = harness.runner(
+        document([poll_workflow([RETRY_WHILE_RUNNING])]), limits=Limits(max_retry_wait=0.5)
+    )
+    runner.run()
+    assert harness.clock.sleeps == [0.5]
+
+
+def test_failure_without_actions_fails_workflow(harness: Harness) -> None:
+    harness.server.route("GET", "/v1/items/a1", Reply(404, {"detail": "not found"}))
+    result = harness.runner(document([poll_workflow([])])).run()
+    assert result.status == "failed"
+    assert result.error is not None
+    assert result.error.kind == "criteria-failed"
+    assert result.error.step_id == "get"
+    assert "not found" in result.error.message
+
+
+def test_end_action_stops_workflow(harness: Harness) -> None:
+    harness.server.route("GET", "/v1/items/a1", Reply(200, {"state": "done"}))
+    workflow = poll_workflow([{"name": "stop", "type": "end"}])
+    workflow["steps"].append(
+        {"stepId": "never", "operationId": "listItems"}
+    )
+    result = harness.runner(document([workflow])).run()
+    assert result.status == "succeeded"
+    assert [step.step_id for step in result.steps] == ["get"]
+
+
+def test_transport_error_fails_with_null_status(harness: Harness) -> None:
+    doc = document([poll_workflow([])])
+    path = harness.folder / "flow.arazzo.yaml"
+    import yaml
+
+    path.write_text(yaml.safe_dump(doc))
+    from arazzo_runner import Runner
+
+    runner = Runner.from_path(path, servers={"api": "http://127.0.0.1:9/v1"}, clock=harness.clock)
+    result = runner.run()
+    assert result.error is not None
+    assert result.error.kind == "transport-error"
+    assert result.steps[0].status_code is None
+
+
+def test_optional_input_left_out_of_body(harness: Harness) -> None:
+    harness.server.route("POST", "/v1/items", Reply(201, {"id": "x"}))
+    workflow = {
+        "workflowId": "create",
+        "inputs": {
+            "type": "object",
+            "properties": {"name": {"type": "string"}, "hook": {"type": "string"}},
+        },
+        "steps": [
+            {
+                "stepId": "create",
+                "operationId": "createItem",
+                "requestBody": {
+                    "contentType": "application/json",
+                    "payload": {"name": "$inputs.name", "hook": "$inputs.hook"},
+                },
+                "successCriteria": [{"condition": "$statusCode == 201"}],
+            }
+        ],
+    }
+    harness.runner(document([workflow])).run(inputs={"name": "n"})
+    assert harness.server.received("POST", "/v1/items")[0].json() == {"name": "n"}
+
+
+def test_invalid_inputs_send_nothing(harness: Harness) -> None:
+    workflow = poll_workflow([])
+    workflow["inputs"] = {"type": "object", "required": ["token"]}
+    result = harness.runner(document([workflow])).run(inputs={})
+    assert result.error is not None
+    assert result.error.kind == "invalid-inputs"
+    assert harness.server.requests == []
+
+
+def test_unknown_operation_is_load_error(harness: Harness) -> None:
+    workflow = poll_workflow([])
+    workflow["steps"][0]["operationId"] = "nope"
+    with pytest.raises(ValidationError) as caught:
+        harness.runner(document([workflow]))
+    assert "nope" in str(caught.value.diagnostics[0])
+
+
+def test_goto_loops_back_and_keeps_outputs(harness: Harness) -> None:
+    harness.server.sequence(
+        "GET", "/v1/items/a1", [Reply(200, {"state": "running"}), Reply(200, {"state": "done"})]
+    )
+    harness.server.route("GET", "/v1/items", Reply(200, []))
+    workflow = poll_workflow([])
+    workflow["steps"].append(
+        {
+            "stepId": "check",
+            "operationId": "listItems",
+            "onSuccess": [
+                {
+                    "name": "back",
+                    "type": "goto",
+                    "stepId": "get",
+                    "criteria": [{"condition": "$steps.get.outputs.state == 'running'"}],
+                }
+            ],
+        }
+    )
+    result = harness.runner(document([workflow])).run()
+    assert [step.step_id for step in result.steps] == ["get", "check", "get", "check"]
+    assert result.outputs == {"state": "done"}
+
+
+def test_step_limit_stops_endless_goto(harness: Harness) -> None:
+    harness.server.route("GET", "/v1/items/a1", Reply(200, {"state": "x"}))
+    workflow = poll_workflow([{"name": "loop", "type": "goto", "stepId": "get"}])
+    result = harness.runner(document([workflow]), limits=Limits(max_step_executions=5)).run()
+    assert result.error is not None
+    assert result.error.kind == "step-limit-exceeded"

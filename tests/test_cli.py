@@ -1,0 +1,145 @@
+"""The installed `arazzo` command: arguments, exit codes and output streams."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from tests.conftest import run_arazzo
+from tests.engine.conftest import OPENAPI, document
+from tests.support.http_server import Reply, ScriptedServer
+
+ECHO_WORKFLOW: dict[str, Any] = {
+    "workflowId": "echo",
+    "inputs": {
+        "type": "object",
+        "required": ["id"],
+        "properties": {"id": {"type": "string"}, "extra": {}},
+    },
+    "steps": [
+        {
+            "stepId": "get",
+            "operationId": "getItem",
+            "parameters": [{"name": "id", "in": "path", "value": "$inputs.id"}],
+            "successCriteria": [{"condition": "$statusCode == 200"}],
+            "outputs": {"name": "$response.body#/name"},
+        }
+    ],
+    "outputs": {"name": "$steps.get.outputs.name", "extra": "$inputs.extra"},
+}
+
+
+@pytest.fixture
+def flow(tmp_path: Path) -> Path:
+    (tmp_path / "openapi.yaml").write_text(yaml.safe_dump(OPENAPI))
+    path = tmp_path / "flow.arazzo.yaml"
+    path.write_text(yaml.safe_dump(document([ECHO_WORKFLOW])))
+    return path
+
+
+def run_json(flow: Path, server: ScriptedServer, *args: str) -> tuple[int, dict[str, Any]]:
+    completed = run_arazzo(
+        "run", str(flow), "--server", f"api={server.url}/v1", "--format", "json", *args
+    )
+    return completed.returncode, json.loads(completed.stdout)
+
+
+def test_input_value_read_as_json(flow: Path, api_server: ScriptedServer) -> None:
+    api_server.route("GET", "/v1/items/x", Reply(200, {"name": "X"}))
+    code, result = run_json(flow, api_server, "--input", "id=x", "--input", 'extra={"a": [1, true]}')
+    assert code == 0
+    assert result["outputs"]["extra"] == {"a": [1, True]}
+
+
+def test_numeric_input_is_a_number(flow: Path, api_server: ScriptedServer) -> None:
+    # `7` parses as JSON, so it is the number 7, which the string schema rejects.
+    code, result = run_json(flow, api_server, "--input", "id=7")
+    assert code == 2
+    assert "must be of type string" in result["error"]["message"]
+
+
+def test_input_from_file(flow: Path, api_server: ScriptedServer, tmp_path: Path) -> None:
+    api_server.route("GET", "/v1/items/a", Reply(200, {"name": "A"}))
+    (tmp_path / "extra.json").write_text('[1, 2]')
+    code, result = run_json(
+        flow, api_server, "--input", "id=a", "--input", f"extra=@{tmp_path / 'extra.json'}"
+    )
+    assert result["outputs"]["extra"] == [1, 2]
+
+
+def test_inputs_file_then_override(flow: Path, api_server: ScriptedServer, tmp_path: Path) -> None:
+    api_server.route("GET", "/v1/items/b", Reply(200, {"name": "B"}))
+    inputs = tmp_path / "inputs.yaml"
+    inputs.write_text("id: a\nextra: on\n")
+    code, result = run_json(flow, api_server, "--inputs", str(inputs), "--input", "id=b")
+    assert code == 0
+    assert result["outputs"] == {"name": "B", "extra": "on"}
+
+
+def test_missing_required_input_exits_2(flow: Path, api_server: ScriptedServer) -> None:
+    code, result = run_json(flow, api_server)
+    assert code == 2
+    assert result["error"]["kind"] == "invalid-inputs"
+    assert api_server.requests == []
+
+
+def test_failed_workflow_exits_1(flow: Path, api_server: ScriptedServer) -> None:
+    code, result = run_json(flow, api_server, "--input", "id=none")
+    assert code == 1
+    assert result["status"] == "failed"
+
+
+def test_invalid_document_exits_2(tmp_path: Path, api_server: ScriptedServer) -> None:
+    (tmp_path / "openapi.yaml").write_text(yaml.safe_dump(OPENAPI))
+    broken = dict(ECHO_WORKFLOW, steps=[dict(ECHO_WORKFLOW["steps"][0], operationId="missing")])
+    path = tmp_path / "flow.arazzo.yaml"
+    path.write_text(yaml.safe_dump(document([broken])))
+    completed = run_arazzo("run", str(path), "--input", "id=a", "--server", f"api={api_server.url}/v1")
+    assert completed.returncode == 2
+    assert "flow.arazzo.yaml:" in completed.stderr
+    assert "'missing'" in completed.stderr
+    assert "Traceback" not in completed.stderr
+    assert api_server.requests == []
+
+
+def test_unknown_workflow_exits_2(flow: Path, api_server: ScriptedServer) -> None:
+    code, result = run_json(flow, api_server, "--workflow", "nope", "--input", "id=a")
+    assert code == 2
+    assert result["error"]["kind"] == "invalid-arguments"
+
+
+def test_bad_server_option_exits_2(flow: Path) -> None:
+    completed = run_arazzo("run", str(flow), "--server", "no-equals-sign")
+    assert completed.returncode == 2
+    assert "SOURCE=URL" in completed.stderr
+
+
+def test_missing_document_exits_2(tmp_path: Path) -> None:
+    completed = run_arazzo("run", str(tmp_path / "none.yaml"))
+    assert completed.returncode == 2
+    assert "file not found" in completed.stderr
+    assert "Traceback" not in completed.stderr
+
+
+def test_json_output_is_one_object(flow: Path, api_server: ScriptedServer) -> None:
+    api_server.route("GET", "/v1/items/a", Reply(200, {"name": "A"}))
+    completed = run_arazzo(
+        "run", str(flow), "--server", f"api={api_server.url}/v1", "--format", "json",
+        "--input", "id=a",
+    )
+    result = json.loads(completed.stdout)
+    assert set(result) >= {"workflowId", "status", "outputs", "steps", "warnings", "error"}
+
+
+def test_validate_reports_problem(tmp_path: Path) -> None:
+    (tmp_path / "openapi.yaml").write_text(yaml.safe_dump(OPENAPI))
+    broken = dict(ECHO_WORKFLOW, steps=[dict(ECHO_WORKFLOW["steps"][0], operationId="missing")])
+    path = tmp_path / "flow.arazzo.yaml"
+    path.write_text(yaml.safe_dump(document([broken])))
+    completed = run_arazzo("validate", str(path))
+    assert completed.returncode == 1
+    assert "operation-target" in completed.stdout
