@@ -52,7 +52,36 @@ def prepare(result: LoadResult) -> Plan:
         diagnostics=list(result.diagnostics),
     )
     _Planner(plan).add_document(result.entry, prefix="")
+    _check_dependency_cycles(plan)
     return plan
+
+
+def _check_dependency_cycles(plan: Plan) -> None:
+    """Report each ``dependsOn`` cycle once, at the workflow that closes it."""
+    done: set[str] = set()
+
+    def visit(key: str, path: list[str]) -> None:
+        if key in path:
+            cycle = path[path.index(key) :] + [key]
+            names = " -> ".join(plan.workflows[k].workflow_id for k in cycle)
+            plan.diagnostics.append(
+                Diagnostic(
+                    "error",
+                    "dependency-cycle",
+                    f"dependsOn forms a cycle: {names}",
+                    plan.workflows[path[-1]].location,
+                    "remove one of the dependencies",
+                )
+            )
+            return
+        if key in done:
+            return
+        for dependency in plan.workflows[key].depends_on:
+            visit(dependency, [*path, key])
+        done.add(key)
+
+    for key in plan.workflows:
+        visit(key, [])
 
 
 class _Planner:

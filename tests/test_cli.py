@@ -41,7 +41,9 @@ def flow(tmp_path: Path) -> Path:
     return path
 
 
-def run_json(flow: Path, server: ScriptedServer, *args: str) -> tuple[int, dict[str, Any]]:
+def run_json(
+    flow: Path, server: ScriptedServer, *args: str
+) -> tuple[int, dict[str, Any]]:
     completed = run_arazzo(
         "run", str(flow), "--server", f"api={server.url}/v1", "--format", "json", *args
     )
@@ -50,7 +52,9 @@ def run_json(flow: Path, server: ScriptedServer, *args: str) -> tuple[int, dict[
 
 def test_input_value_read_as_json(flow: Path, api_server: ScriptedServer) -> None:
     api_server.route("GET", "/v1/items/x", Reply(200, {"name": "X"}))
-    code, result = run_json(flow, api_server, "--input", "id=x", "--input", 'extra={"a": [1, true]}')
+    code, result = run_json(
+        flow, api_server, "--input", "id=x", "--input", 'extra={"a": [1, true]}'
+    )
     assert code == 0
     assert result["outputs"]["extra"] == {"a": [1, True]}
 
@@ -62,20 +66,31 @@ def test_numeric_input_is_a_number(flow: Path, api_server: ScriptedServer) -> No
     assert "must be of type string" in result["error"]["message"]
 
 
-def test_input_from_file(flow: Path, api_server: ScriptedServer, tmp_path: Path) -> None:
+def test_input_from_file(
+    flow: Path, api_server: ScriptedServer, tmp_path: Path
+) -> None:
     api_server.route("GET", "/v1/items/a", Reply(200, {"name": "A"}))
-    (tmp_path / "extra.json").write_text('[1, 2]')
+    (tmp_path / "extra.json").write_text("[1, 2]")
     code, result = run_json(
-        flow, api_server, "--input", "id=a", "--input", f"extra=@{tmp_path / 'extra.json'}"
+        flow,
+        api_server,
+        "--input",
+        "id=a",
+        "--input",
+        f"extra=@{tmp_path / 'extra.json'}",
     )
     assert result["outputs"]["extra"] == [1, 2]
 
 
-def test_inputs_file_then_override(flow: Path, api_server: ScriptedServer, tmp_path: Path) -> None:
+def test_inputs_file_then_override(
+    flow: Path, api_server: ScriptedServer, tmp_path: Path
+) -> None:
     api_server.route("GET", "/v1/items/b", Reply(200, {"name": "B"}))
     inputs = tmp_path / "inputs.yaml"
     inputs.write_text("id: a\nextra: on\n")
-    code, result = run_json(flow, api_server, "--inputs", str(inputs), "--input", "id=b")
+    code, result = run_json(
+        flow, api_server, "--inputs", str(inputs), "--input", "id=b"
+    )
     assert code == 0
     assert result["outputs"] == {"name": "B", "extra": "on"}
 
@@ -95,10 +110,14 @@ def test_failed_workflow_exits_1(flow: Path, api_server: ScriptedServer) -> None
 
 def test_invalid_document_exits_2(tmp_path: Path, api_server: ScriptedServer) -> None:
     (tmp_path / "openapi.yaml").write_text(yaml.safe_dump(OPENAPI))
-    broken = dict(ECHO_WORKFLOW, steps=[dict(ECHO_WORKFLOW["steps"][0], operationId="missing")])
+    broken = dict(
+        ECHO_WORKFLOW, steps=[dict(ECHO_WORKFLOW["steps"][0], operationId="missing")]
+    )
     path = tmp_path / "flow.arazzo.yaml"
     path.write_text(yaml.safe_dump(document([broken])))
-    completed = run_arazzo("run", str(path), "--input", "id=a", "--server", f"api={api_server.url}/v1")
+    completed = run_arazzo(
+        "run", str(path), "--input", "id=a", "--server", f"api={api_server.url}/v1"
+    )
     assert completed.returncode == 2
     assert "flow.arazzo.yaml:" in completed.stderr
     assert "'missing'" in completed.stderr
@@ -128,16 +147,31 @@ def test_missing_document_exits_2(tmp_path: Path) -> None:
 def test_json_output_is_one_object(flow: Path, api_server: ScriptedServer) -> None:
     api_server.route("GET", "/v1/items/a", Reply(200, {"name": "A"}))
     completed = run_arazzo(
-        "run", str(flow), "--server", f"api={api_server.url}/v1", "--format", "json",
-        "--input", "id=a",
+        "run",
+        str(flow),
+        "--server",
+        f"api={api_server.url}/v1",
+        "--format",
+        "json",
+        "--input",
+        "id=a",
     )
     result = json.loads(completed.stdout)
-    assert set(result) >= {"workflowId", "status", "outputs", "steps", "warnings", "error"}
+    assert set(result) >= {
+        "workflowId",
+        "status",
+        "outputs",
+        "steps",
+        "warnings",
+        "error",
+    }
 
 
 def test_validate_reports_problem(tmp_path: Path) -> None:
     (tmp_path / "openapi.yaml").write_text(yaml.safe_dump(OPENAPI))
-    broken = dict(ECHO_WORKFLOW, steps=[dict(ECHO_WORKFLOW["steps"][0], operationId="missing")])
+    broken = dict(
+        ECHO_WORKFLOW, steps=[dict(ECHO_WORKFLOW["steps"][0], operationId="missing")]
+    )
     path = tmp_path / "flow.arazzo.yaml"
     path.write_text(yaml.safe_dump(document([broken])))
     completed = run_arazzo("validate", str(path))

@@ -41,15 +41,27 @@ def start_mock(tmp_path: Path) -> Iterator[StartMock]:
 
 def run_flagship(mock: MockProcess, *extra: str) -> tuple[int, dict[str, Any], str]:
     completed = run_arazzo(
-        "run", str(DOCUMENT), "--inputs", str(INPUTS),
-        "--server", f"replicateApi={mock.url}/v1",
-        "--max-retry-wait", "0", "--format", "json", *extra,
+        "run",
+        str(DOCUMENT),
+        "--inputs",
+        str(INPUTS),
+        "--server",
+        f"replicateApi={mock.url}/v1",
+        "--max-retry-wait",
+        "0",
+        "--format",
+        "json",
+        *extra,
     )
     return completed.returncode, json.loads(completed.stdout), completed.stderr
 
 
 def created_trainings(mock: MockProcess) -> list[dict[str, Any]]:
-    return [r for r in mock.requests() if r["method"] == "POST" and r["path"].endswith("/trainings")]
+    return [
+        r
+        for r in mock.requests()
+        if r["method"] == "POST" and r["path"].endswith("/trainings")
+    ]
 
 
 def test_success_returns_trained_version(start_mock: StartMock) -> None:
@@ -76,7 +88,11 @@ def test_success_steps_report_attempts(start_mock: StartMock) -> None:
     mock = start_mock("success")
     _, result, _ = run_flagship(mock)
     steps = result["steps"]
-    assert [s["stepId"] for s in steps] == ["getBaseVersion", "createTraining", "getTraining"]
+    assert [s["stepId"] for s in steps] == [
+        "getBaseVersion",
+        "createTraining",
+        "getTraining",
+    ]
     assert steps[2]["attempts"] == 3
     assert steps[2]["statusCode"] == 200
     assert steps[2]["outcome"] == "succeeded"
@@ -85,7 +101,11 @@ def test_success_steps_report_attempts(start_mock: StartMock) -> None:
 def test_lenient_forms_are_warned(start_mock: StartMock) -> None:
     mock = start_mock("success")
     _, result, _ = run_flagship(mock)
-    codes = {code for code in ("LEN-1", "LEN-2", "LEN-3") if any(code in w for w in result["warnings"])}
+    codes = {
+        code
+        for code in ("LEN-1", "LEN-2", "LEN-3")
+        if any(code in w for w in result["warnings"])
+    }
     assert codes == {"LEN-1", "LEN-2", "LEN-3"}
 
 
@@ -121,7 +141,11 @@ def test_wrong_token_fails_first_step(start_mock: StartMock) -> None:
 def test_never_finishes_polls_121_times(start_mock: StartMock) -> None:
     mock = start_mock("never-finishes")
     code, result, _ = run_flagship(mock)
-    polls = [r for r in mock.requests() if r["method"] == "GET" and "/trainings/" in r["path"]]
+    polls = [
+        r
+        for r in mock.requests()
+        if r["method"] == "GET" and "/trainings/" in r["path"]
+    ]
     assert code == 0
     assert len(polls) == 121
     assert result["steps"][2]["attempts"] == 121
@@ -133,8 +157,15 @@ def test_never_finishes_polls_121_times(start_mock: StartMock) -> None:
 def test_token_never_appears_in_output(start_mock: StartMock) -> None:
     mock = start_mock("wrong-token")
     completed = run_arazzo(
-        "run", str(DOCUMENT), "--inputs", str(INPUTS),
-        "--server", f"replicateApi={mock.url}/v1", "--max-retry-wait", "0", "-vv",
+        "run",
+        str(DOCUMENT),
+        "--inputs",
+        str(INPUTS),
+        "--server",
+        f"replicateApi={mock.url}/v1",
+        "--max-retry-wait",
+        "0",
+        "-vv",
     )
     assert TOKEN not in completed.stdout + completed.stderr
     assert TOKEN not in mock.log.read_text()
@@ -159,8 +190,14 @@ def test_strict_refuses_flagship(start_mock: StartMock) -> None:
 def test_text_output_prints_trained_version(start_mock: StartMock) -> None:
     mock = start_mock("success")
     completed = run_arazzo(
-        "run", str(DOCUMENT), "--inputs", str(INPUTS),
-        "--server", f"replicateApi={mock.url}/v1", "--max-retry-wait", "0",
+        "run",
+        str(DOCUMENT),
+        "--inputs",
+        str(INPUTS),
+        "--server",
+        f"replicateApi={mock.url}/v1",
+        "--max-retry-wait",
+        "0",
     )
     assert completed.returncode == 0
     assert "trainedVersion: " in completed.stdout

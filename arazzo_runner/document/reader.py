@@ -28,7 +28,7 @@ MAX_NODES = 5_000_000
 _BaseLoader: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class _JsonCompatibleLoader(_BaseLoader):  # type: ignore[misc,valid-type]
+class _JsonCompatibleLoader(_BaseLoader):  # type: ignore[misc]
     """A safe loader whose implicit types are those of JSON (YAML 1.2 core)."""
 
 

@@ -23,7 +23,7 @@ KEYWORDS: dict[str, Any] = {"true": True, "false": False, "null": None}
 
 # The JSON number grammar (RFC 8259 section 6), negatives included.
 NUMBER_PATTERN = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
-WORD_PATTERN = re.compile(r"[A-Za-z_][A-Za-z0-9_\-]*")
+WORD_PATTERN = re.compile(r"[^\W\d][\w\-]*")
 WHITESPACE = " \t\r\n"
 
 

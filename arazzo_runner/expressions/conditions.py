@@ -153,7 +153,7 @@ def _parse_number(value: Any) -> int | float | None:
 
 @dataclass(slots=True)
 class EvaluationContext:
-    """What condition nodes read: the scope, and for JSONPath operands a document."""
+    """The input of condition nodes: the scope, and a document for JSONPath operands."""
 
     scope: Scope
     document: Any = MISSING
@@ -183,11 +183,20 @@ class ConditionNode(ABC):
             yield from child.walk()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Literal(ConditionNode):
     """A string, number, ``true``, ``false`` or ``null``."""
 
     value: Any
+
+    # Python's `True == 1` must not make `true` and `1` equal literals.
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Literal):
+            return NotImplemented
+        return type(self.value) is type(other.value) and self.value == other.value
+
+    def __hash__(self) -> int:
+        return hash((type(self.value), self.value))
 
     def evaluate(self, context: EvaluationContext) -> Any:
         return self.value
@@ -493,15 +502,20 @@ def read_number(text: str, start: int, end: int) -> Token:
     stop = match.end() if match else start
     if match is None or (stop < end and (text[stop].isalnum() or text[stop] == "_")):
         word = re.compile(r"[-\w.+]+").match(text, start, end)
-        shown = word.group() if word else text[start]
-        raise ExpressionSyntaxError(f"invalid number {shown!r}", text=text, index=start)
+        invalid = word.group() if word else text[start]
+        raise ExpressionSyntaxError(
+            f"invalid number {invalid!r}", text=text, index=start
+        )
     return Token(_tokens.NUMBER, _tokens.number_value(match.group()), start, stop)
 
 
 def read_keyword(text: str, start: int, end: int) -> Token:
     """Read ``true``, ``false`` or ``null``; any other bare word is an error."""
     match = _tokens.WORD_PATTERN.match(text, start, end)
-    assert match is not None  # the caller saw a letter or '_'
+    if match is None:
+        raise ExpressionSyntaxError(
+            f"unexpected character {text[start]!r}", text=text, index=start
+        )
     word = match.group()
     if word not in _tokens.KEYWORDS:
         raise ExpressionSyntaxError(

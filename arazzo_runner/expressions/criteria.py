@@ -7,7 +7,7 @@
 * ``regex``: a Python ``re`` pattern searched (not anchored) in the
   ``context`` value turned into text;
 * ``jsonpath``: an RFC 9535 query against the ``context`` value, passing when
-  it selects at least one node; the type object ``{type: jsonpath, version:
+  it selects at least one node. The type object ``{type: jsonpath, version:
   draft-goessner-dispatch-jsonpath-00}`` selects the Goessner dialect. A
   condition written as comparisons of queries, ``$.status == "failed"``, is
   accepted as a leniency (see `lenient_jsonpath`);
@@ -62,15 +62,15 @@ from arazzo_runner.expressions.template import (
 )
 
 CRITERION_TYPES = ("simple", "regex", "jsonpath", "xpath")
-_MAX_SHOWN = 120  # longest value text shown in a result's detail
+_MAX_SHOWN = 120  # maximum length of one value's text in a result's detail
 
 
 @dataclass(frozen=True, slots=True)
 class CriterionResult:
     """The outcome of one criterion.
 
-    ``reason`` says why it failed or could not be evaluated (``None`` when it
-    passed); ``detail`` shows the values compared.
+    ``reason`` gives why it failed or could not be evaluated, and is ``None``
+    when it passed. ``detail`` shows the values compared.
     """
 
     passed: bool
@@ -158,6 +158,8 @@ class RegexCriterion(CompiledCriterion):
             return failure
         text = to_text(value)
         detail = f"{self.context} = {_shorten(text)!r} searched for /{self.condition}/"
+        # NOTE: Python's re has no time limit, so a pattern with catastrophic
+        # backtracking can stall the run on a long context value.
         if self.pattern.search(text):
             return CriterionResult(True, None, detail)
         return CriterionResult(False, "the pattern does not match", detail)
@@ -245,8 +247,11 @@ class _JsonPathMatcher:
 def _compile_jsonpath(
     text: str, dialect: JsonPathDialect, context: RuntimeExpression | None
 ) -> _JsonPathMatcher:
+    # YAML block scalars keep a final newline, which RFC 9535 does not allow.
+    start = len(text) - len(text.lstrip())
+    query_text = text.strip()
     try:
-        query = dialect.compile(text, source=text, offset=0)
+        query = dialect.compile(query_text, source=text, offset=start)
     except ExpressionSyntaxError as query_error:
         try:
             node = parse_jsonpath_comparison(text, dialect)
@@ -258,7 +263,7 @@ def _compile_jsonpath(
             suggestion=suggest_simple_form(node, context),
         )
         return _JsonPathMatcher(text, dialect, node=node, leniencies=(found,))
-    return _JsonPathMatcher(text, dialect, query=query)
+    return _JsonPathMatcher(query_text, dialect, query=query)
 
 
 class XPathCriterion(CompiledCriterion):

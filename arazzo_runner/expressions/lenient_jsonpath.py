@@ -39,6 +39,7 @@ from arazzo_runner.expressions.runtime import (
 )
 from arazzo_runner.expressions.scope import MISSING
 
+_OPERATORS = frozenset(("==", "!=", "<", "<=", ">", ">=", "!", "&&", "||"))
 # Characters that end a query at bracket depth 0, besides whitespace.
 _QUERY_TERMINATORS = frozenset("=!<>&|")
 _ESCAPES = {
@@ -103,6 +104,12 @@ def parse_jsonpath_comparison(text: str, dialect: JsonPathDialect) -> ConditionN
             "a jsonpath condition needs at least one query starting with '$'",
             text=text,
             index=0,
+        )
+    # A lone query is either a valid query or invalid; reading it as a
+    # comparison would change its meaning from "selects a node" to truthiness.
+    if not any(token.kind in _OPERATORS for token in tokens):
+        raise ExpressionSyntaxError(
+            "a jsonpath comparison needs an operator", text=text, index=0
         )
     return ConditionParser(_tokens.TokenStream(tokens, text)).parse()
 
@@ -210,8 +217,8 @@ def _read_string(text: str, start: int) -> _tokens.Token:
 def suggest_simple_form(node: ConditionNode, context: RuntimeExpression | None) -> str:
     """Return the ``simple`` condition equivalent to a comparison-style condition.
 
-    Each query must be a plain path (``$.a.b``, ``$['a']``, ``$[0]``) and the
-    context an expression that takes a JSON Pointer; otherwise the result is
+    Each query must be a plain path (``$.a.b``, ``$['a']``, ``$[0]``), and the
+    context an expression that takes a JSON Pointer. Otherwise the result is
     a general hint with an example.
     """
     generic = (

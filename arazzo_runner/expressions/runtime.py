@@ -106,7 +106,7 @@ class StatusLineExpression(RuntimeExpression):
 class MessageExpression(RuntimeExpression):
     """``$request.*`` or ``$response.*``: a header, parameter or body of the exchange.
 
-    ``path`` holds dotted property names after ``body`` (``$response.body.a.b``),
+    ``path`` contains the dotted property names after ``body`` (``$response.body.a.b``),
     a non-standard form that is walked before ``pointer`` is applied.
     """
 
@@ -272,8 +272,8 @@ class SourceDescriptionExpression(RuntimeExpression):
     """``$sourceDescriptions.NAME[.FIELD]``: a source's field, or an operation in it.
 
     Evaluation reads ``FIELD`` (``url``, ``name``, ``type``) from the scope's
-    source descriptions; operation and workflow references are resolved by
-    the loader instead, so they evaluate to ``MISSING`` here.
+    source descriptions. The loader resolves operation and workflow
+    references instead, so they evaluate to ``MISSING`` here.
     """
 
     source_name: str
@@ -300,7 +300,7 @@ class SourceDescriptionExpression(RuntimeExpression):
 class ComponentExpression(RuntimeExpression):
     """``$components.TYPE.NAME``: a reusable component, resolved by the loader.
 
-    A scope holds no components, so evaluation returns ``MISSING``.
+    A scope contains no components, so evaluation returns ``MISSING``.
     """
 
     component_type: str
@@ -372,12 +372,12 @@ def _read_message(
 
 
 def _read_header(headers: Mapping[str, str], name: str) -> Any:
-    wanted = name.lower()
-    if wanted in headers:
-        return headers[wanted]
+    lowered = name.lower()
+    if lowered in headers:
+        return headers[lowered]
     # The scope promises lower-case keys; a mapping built by hand may not have them.
     for key, value in headers.items():
-        if key.lower() == wanted:
+        if key.lower() == lowered:
             return value
     return MISSING
 

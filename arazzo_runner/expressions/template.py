@@ -10,10 +10,10 @@ A string value is read in one of three ways (Arazzo 1.0.1, "Runtime Expressions"
 
 Only ``{`` directly followed by ``$`` opens an embedded expression, so JSON
 text inside a string stays literal. Two non-standard forms are accepted and
-reported as leniencies: a whitespace-separated word that is a whole runtime
+reported as leniencies. A whitespace-separated word that is a whole runtime
 expression, such as ``Bearer $inputs.apiToken``, is substituted as if it were
-written ``{$inputs.apiToken}``; and a ``{$`` that opens no valid expression
-stays literal text. Objects and arrays are read member by member.
+written ``{$inputs.apiToken}``. A ``{$`` that opens no valid expression stays
+literal text. Objects and arrays are read member by member.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from __future__ import annotations
 import json
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, TypeGuard
 
 from arazzo_runner.errors import ArazzoError, ExpressionSyntaxError
@@ -60,7 +60,7 @@ class UnresolvedExpressionError(ArazzoError):
 
 @dataclass(slots=True)
 class _Evaluation:
-    """How one evaluation treats references that reach no value."""
+    """The settings of one evaluation: the scope and the handling of missing values."""
 
     scope: Scope
     null_for_missing: bool
@@ -163,7 +163,7 @@ class Embedded:
 class TemplateValue(ValueNode):
     """A string with embedded expressions; always evaluates to a string.
 
-    ``leniencies_found`` holds the leniencies with indexes into the string.
+    ``leniencies_found`` contains the leniencies, with indexes into the string.
     """
 
     parts: tuple[str | Embedded, ...]
@@ -347,7 +347,23 @@ def _parse_template(
         literal.append(text[index])
         index += 1
     flush()
-    return tuple(parts), tuple(found)
+    return tuple(parts), _suggest_braces(parts, found)
+
+
+def _suggest_braces(
+    parts: list[str | Embedded], found: list[Leniency]
+) -> tuple[Leniency, ...]:
+    """Give every bare-word leniency the whole string with all bare words braced."""
+    standard = "".join(
+        f"{{{part.expression}}}" if isinstance(part, Embedded) else part
+        for part in parts
+    )
+    return tuple(
+        replace(item, suggestion=standard)
+        if item.code == leniency.BARE_EXPRESSION
+        else item
+        for item in found
+    )
 
 
 def _read_embedded(
@@ -406,12 +422,12 @@ def _read_bare_word(
         return None, start
     if isinstance(expression, _BARE_WORD_EXCLUDED):
         return None, start
-    suggestion = text[:start] + "{" + text[start:stop] + "}" + text[stop:]
     found.append(
         Leniency(
             code=leniency.BARE_EXPRESSION,
             message=f"bare expression '{expression}' inside a string",
-            suggestion=suggestion,
+            # _suggest_braces fills in the whole string once it is parsed.
+            suggestion="",
             index=start,
         )
     )

@@ -238,7 +238,7 @@ def encode_body(payload: Any, content_type: str) -> bytes:
         if isinstance(payload, str):
             return payload.encode()
         if isinstance(payload, dict):
-            pairs = []
+            pairs: list[str] = []
             for key, value in payload.items():
                 values = value if isinstance(value, list) else [value]
                 pairs.extend(

@@ -25,7 +25,19 @@ from arazzo_runner.document.reader import read_path, read_text
         ("v: ~", None),
         ("v:", None),
     ],
-    ids=["yes", "on", "off", "date", "quoted", "float", "int", "true", "null", "tilde", "empty"],
+    ids=[
+        "yes",
+        "on",
+        "off",
+        "date",
+        "quoted",
+        "float",
+        "int",
+        "true",
+        "null",
+        "tilde",
+        "empty",
+    ],
 )
 def test_scalars_resolve_like_json(text: str, expected: object) -> None:
     assert read_text(text, uri="t.yaml").data == {"v": expected}
@@ -59,13 +71,17 @@ def test_alias_bomb_is_rejected(monkeypatch: pytest.MonkeyPatch) -> None:
     for index in range(1, 6):
         previous = chr(ord("a") + index - 1)
         name = chr(ord("a") + index)
-        lines.append(f"{name}: &{name} [*{previous}, *{previous}, *{previous}, *{previous}]")
+        lines.append(
+            f"{name}: &{name} [*{previous}, *{previous}, *{previous}, *{previous}]"
+        )
     with pytest.raises(DocumentError, match="more than 1000 values"):
         read_text("\n".join(lines), uri="t.yaml")
 
 
 def test_merge_keys_are_expanded() -> None:
-    document = read_text("base: &b {x: 1, y: 2}\nitem:\n  <<: *b\n  y: 3\n", uri="t.yaml")
+    document = read_text(
+        "base: &b {x: 1, y: 2}\nitem:\n  <<: *b\n  y: 3\n", uri="t.yaml"
+    )
     assert document.data["item"] == {"x": 1, "y": 3}
 
 

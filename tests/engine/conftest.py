@@ -17,7 +17,10 @@ OPENAPI: dict[str, Any] = {
     "servers": [{"url": "https://api.example.test/v1"}],
     "paths": {
         "/items": {
-            "get": {"operationId": "listItems", "responses": {"200": {"description": "ok"}}},
+            "get": {
+                "operationId": "listItems",
+                "responses": {"200": {"description": "ok"}},
+            },
             "post": {
                 "operationId": "createItem",
                 "requestBody": {
@@ -28,12 +31,23 @@ OPENAPI: dict[str, Any] = {
         },
         "/items/{id}": {
             "parameters": [
-                {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}
+                {
+                    "name": "id",
+                    "in": "path",
+                    "required": True,
+                    "schema": {"type": "string"},
+                }
             ],
-            "get": {"operationId": "getItem", "responses": {"200": {"description": "ok"}}},
+            "get": {
+                "operationId": "getItem",
+                "responses": {"200": {"description": "ok"}},
+            },
         },
         "/token": {
-            "post": {"operationId": "refreshToken", "responses": {"200": {"description": "ok"}}}
+            "post": {
+                "operationId": "refreshToken",
+                "responses": {"200": {"description": "ok"}},
+            }
         },
     },
 }
@@ -44,7 +58,9 @@ def document(workflows: list[dict[str, Any]], **extra: Any) -> dict[str, Any]:
     return {
         "arazzo": "1.0.1",
         "info": {"title": "test", "version": "1"},
-        "sourceDescriptions": [{"name": "api", "url": "openapi.yaml", "type": "openapi"}],
+        "sourceDescriptions": [
+            {"name": "api", "url": "openapi.yaml", "type": "openapi"}
+        ],
         "workflows": workflows,
         **extra,
     }

@@ -42,7 +42,11 @@ def test_success_retry_polls_until_done(harness: Harness) -> None:
     harness.server.sequence(
         "GET",
         "/v1/items/a1",
-        [Reply(200, {"state": "running"}), Reply(200, {"state": "running"}), Reply(200, {"state": "done"})],
+        [
+            Reply(200, {"state": "running"}),
+            Reply(200, {"state": "running"}),
+            Reply(200, {"state": "done"}),
+        ],
     )
     result = harness.runner(document([poll_workflow([RETRY_WHILE_RUNNING])])).run()
     assert result.status == "succeeded"
@@ -64,7 +68,10 @@ def test_retry_after_header_wins(harness: Harness) -> None:
     harness.server.sequence(
         "GET",
         "/v1/items/a1",
-        [Reply(200, {"state": "running"}, {"Retry-After": "2"}), Reply(200, {"state": "done"})],
+        [
+            Reply(200, {"state": "running"}, {"Retry-After": "2"}),
+            Reply(200, {"state": "done"}),
+        ],
     )
     harness.runner(document([poll_workflow([RETRY_WHILE_RUNNING])])).run()
     assert harness.clock.sleeps == [2.0]
@@ -72,10 +79,13 @@ def test_retry_after_header_wins(harness: Harness) -> None:
 
 def test_max_retry_wait_caps_each_wait(harness: Harness) -> None:
     harness.server.sequence(
-        "GET", "/v1/items/a1", [Reply(200, {"state": "running"}), Reply(200, {"state": "done"})]
+        "GET",
+        "/v1/items/a1",
+        [Reply(200, {"state": "running"}), Reply(200, {"state": "done"})],
     )
     runner = harness.runner(
-        document([poll_workflow([RETRY_WHILE_RUNNING])]), limits=Limits(max_retry_wait=0.5)
+        document([poll_workflow([RETRY_WHILE_RUNNING])]),
+        limits=Limits(max_retry_wait=0.5),
     )
     runner.run()
     assert harness.clock.sleeps == [0.5]
@@ -94,9 +104,7 @@ def test_failure_without_actions_fails_workflow(harness: Harness) -> None:
 def test_end_action_stops_workflow(harness: Harness) -> None:
     harness.server.route("GET", "/v1/items/a1", Reply(200, {"state": "done"}))
     workflow = poll_workflow([{"name": "stop", "type": "end"}])
-    workflow["steps"].append(
-        {"stepId": "never", "operationId": "listItems"}
-    )
+    workflow["steps"].append({"stepId": "never", "operationId": "listItems"})
     result = harness.runner(document([workflow])).run()
     assert result.status == "succeeded"
     assert [step.step_id for step in result.steps] == ["get"]
@@ -110,7 +118,9 @@ def test_transport_error_fails_with_null_status(harness: Harness) -> None:
     path.write_text(yaml.safe_dump(doc))
     from arazzo_runner import Runner
 
-    runner = Runner.from_path(path, servers={"api": "http://127.0.0.1:9/v1"}, clock=harness.clock)
+    runner = Runner.from_path(
+        path, servers={"api": "http://127.0.0.1:9/v1"}, clock=harness.clock
+    )
     result = runner.run()
     assert result.error is not None
     assert result.error.kind == "transport-error"
@@ -160,7 +170,9 @@ def test_unknown_operation_is_load_error(harness: Harness) -> None:
 
 def test_goto_loops_back_and_keeps_outputs(harness: Harness) -> None:
     harness.server.sequence(
-        "GET", "/v1/items/a1", [Reply(200, {"state": "running"}), Reply(200, {"state": "done"})]
+        "GET",
+        "/v1/items/a1",
+        [Reply(200, {"state": "running"}), Reply(200, {"state": "done"})],
     )
     harness.server.route("GET", "/v1/items", Reply(200, []))
     workflow = poll_workflow([])
@@ -173,7 +185,9 @@ def test_goto_loops_back_and_keeps_outputs(harness: Harness) -> None:
                     "name": "back",
                     "type": "goto",
                     "stepId": "get",
-                    "criteria": [{"condition": "$steps.get.outputs.state == 'running'"}],
+                    "criteria": [
+                        {"condition": "$steps.get.outputs.state == 'running'"}
+                    ],
                 }
             ],
         }
@@ -186,6 +200,8 @@ def test_goto_loops_back_and_keeps_outputs(harness: Harness) -> None:
 def test_step_limit_stops_endless_goto(harness: Harness) -> None:
     harness.server.route("GET", "/v1/items/a1", Reply(200, {"state": "x"}))
     workflow = poll_workflow([{"name": "loop", "type": "goto", "stepId": "get"}])
-    result = harness.runner(document([workflow]), limits=Limits(max_step_executions=5)).run()
+    result = harness.runner(
+        document([workflow]), limits=Limits(max_step_executions=5)
+    ).run()
     assert result.error is not None
     assert result.error.kind == "step-limit-exceeded"

@@ -324,3 +324,36 @@ def test_loose_ordering_rule(
 def test_unknown_operator_raises() -> None:
     with pytest.raises(ValueError, match="unknown comparison operator '<>'"):
         loose_compare("<>", 1, 2)
+
+
+def test_true_and_one_differ() -> None:
+    assert parse_condition("true") != parse_condition("1")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "__import__('os').system('x')",
+        "{0.__class__}",
+        "'%s' % 1",
+        "exec('1')",
+        "lambda: 1",
+    ],
+    ids=["import call", "format field", "percent format", "exec call", "lambda"],
+)
+def test_hostile_condition_rejected(text: str) -> None:
+    with pytest.raises(ExpressionSyntaxError):
+        parse_condition(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "$inputs.apiToken.__class__ == null",
+        "($inputs.customer).__class__ == null",
+        "$inputs.customer[0] == null",
+    ],
+    ids=["dunder name", "dunder member", "index on object"],
+)
+def test_dunder_access_reaches_null(scope: Scope, text: str) -> None:
+    assert parse_condition(text).evaluate(scope) is True

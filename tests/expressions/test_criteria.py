@@ -415,7 +415,7 @@ COMPILE_ERRORS: list[tuple[str, str, dict[str, Any], str, int]] = [
         "jsonpath not comparison",
         "$.a == ",
         {"context": "$response.body", "type": "jsonpath"},
-        "invalid JSONPath query '$.a == '",
+        "invalid JSONPath query '$.a =='",
         4,
     ),
     (
@@ -495,3 +495,18 @@ def test_no_exchange_fails_cleanly() -> None:
         criterion.evaluate(Scope(exchange=Exchange())).reason
         == "context '$response.body' is null"
     )
+
+
+def test_jsonpath_query_whitespace_trimmed(scope: Scope) -> None:
+    criterion = compile_criterion(
+        " $.status\n", context="$response.body", type="jsonpath"
+    )
+    assert criterion.evaluate(scope).passed is True
+
+
+@pytest.mark.parametrize(
+    "condition", ["($.status)", "$.a $.b"], ids=["grouped", "two queries"]
+)
+def test_comparison_needs_operator(condition: str) -> None:
+    with pytest.raises(ExpressionSyntaxError, match="invalid JSONPath query"):
+        compile_criterion(condition, context="$response.body", type="jsonpath")

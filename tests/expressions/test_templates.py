@@ -283,3 +283,9 @@ def test_hostile_text_stays_inert(scope: Scope, text: str, expected: Any) -> Non
 def test_dunder_chain_reaches_no_value(scope: Scope) -> None:
     with pytest.raises(UnresolvedExpressionError):
         parse_value("{$inputs.apiToken.__class__.__mro__}").evaluate(scope)
+
+
+def test_bare_words_share_one_suggestion() -> None:
+    node = parse_value("$inputs.a and $inputs.b")
+    suggestions = {item.suggestion for item in node.leniencies}
+    assert suggestions == {"{$inputs.a} and {$inputs.b}"}

@@ -104,7 +104,9 @@ class ScriptedServer:
                 with server._lock:
                     server.requests.append(received)
                 handler = server.routes.get((self.command, parts.path))
-                reply = handler(received) if handler else Reply(404, {"detail": "no route"})
+                reply = (
+                    handler(received) if handler else Reply(404, {"detail": "no route"})
+                )
                 body = reply.body
                 headers = dict(reply.headers)
                 if isinstance(body, (dict, list)):

@@ -14,8 +14,17 @@ class MockProcess:
     def __init__(self, command: str, openapi: Path, scenario: Path, log: Path) -> None:
         self.log = log
         self.process = subprocess.Popen(
-            [command, "mock", str(openapi), "--scenario", str(scenario), "--port", "0",
-             "--log", str(log)],
+            [
+                command,
+                "mock",
+                str(openapi),
+                "--scenario",
+                str(scenario),
+                "--port",
+                "0",
+                "--log",
+                str(log),
+            ],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             stdin=subprocess.DEVNULL,

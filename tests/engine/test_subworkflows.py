@@ -1,0 +1,183 @@
+"""Steps that call workflows, dependsOn, cross-document workflows and guards."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import yaml
+
+from arazzo_runner import Limits, ValidationError
+from tests.engine.conftest import Harness, document
+from tests.support.http_server import Reply
+
+CHILD: dict[str, Any] = {
+    "workflowId": "child",
+    "inputs": {"type": "object", "properties": {"id": {"type": "string"}}},
+    "steps": [
+        {
+            "stepId": "get",
+            "operationId": "getItem",
+            "parameters": [{"name": "id", "in": "path", "value": "$inputs.id"}],
+            "successCriteria": [{"condition": "$statusCode == 200"}],
+            "outputs": {"name": "$response.body#/name"},
+        }
+    ],
+    "outputs": {"name": "$steps.get.outputs.name"},
+}
+
+
+def parent(**step: Any) -> dict[str, Any]:
+    call: dict[str, Any] = {
+        "stepId": "call",
+        "workflowId": "child",
+        "parameters": [{"name": "id", "value": "a1"}],
+        "outputs": {"childName": "$outputs.name"},
+    }
+    call.update(step)
+    return {
+        "workflowId": "parent",
+        "steps": [call, {"stepId": "after", "operationId": "listItems"}],
+        "outputs": {"name": "$steps.call.outputs.childName"},
+    }
+
+
+def test_child_outputs_reach_parent(harness: Harness) -> None:
+    harness.server.route("GET", "/v1/items/a1", Reply(200, {"name": "A"}))
+    harness.server.route("GET", "/v1/items", Reply(200, []))
+    result = harness.runner(document([parent(), CHILD])).run("parent")
+    assert result.status == "succeeded"
+    assert result.outputs == {"name": "A"}
+
+
+def test_failed_child_stops_parent(harness: Harness) -> None:
+    harness.server.route("GET", "/v1/items/a1", Reply(404, {"detail": "gone"}))
+    result = harness.runner(document([parent(), CHILD])).run("parent")
+    assert result.status == "failed"
+    assert result.error is not None
+    assert result.error.kind == "workflow-failed"
+    assert harness.server.received("GET", "/v1/items") == []
+
+
+def test_parent_failure_action_handles_child(harness: Harness) -> None:
+    harness.server.route("GET", "/v1/items/a1", Reply(404))
+    harness.server.route("GET", "/v1/items", Reply(200, []))
+    doc = document(
+        [parent(onFailure=[{"name": "on", "type": "goto", "stepId": "after"}]), CHILD]
+    )
+    result = harness.runner(doc).run("parent")
+    assert result.status == "succeeded"
+
+
+def test_undeclared_child_input_not_passed(harness: Harness) -> None:
+    harness.server.route("GET", "/v1/items/a1", Reply(200, {"name": "A"}))
+    harness.server.route("GET", "/v1/items", Reply(200, []))
+    params = [{"name": "id", "value": "a1"}, {"name": "stray", "value": 1}]
+    result = harness.runner(document([parent(parameters=params), CHILD])).run("parent")
+    assert any("'stray'" in w for w in result.warnings)
+
+
+def test_depends_on_runs_first_once(harness: Harness) -> None:
+    harness.server.route("GET", "/v1/items/a1", Reply(200, {"name": "A"}))
+    main = {
+        "workflowId": "main",
+        "dependsOn": ["child"],
+        "steps": [{"stepId": "list", "operationId": "listItems"}],
+        "outputs": {"fromDependency": "$workflows.child.outputs.name"},
+    }
+    harness.server.route("GET", "/v1/items", Reply(200, []))
+    result = harness.runner(document([main, CHILD])).run(
+        "main", {"main": {}, "child": {"id": "a1"}}
+    )
+    assert result.outputs == {"fromDependency": "A"}
+    assert [r.path for r in harness.server.requests] == ["/v1/items/a1", "/v1/items"]
+
+
+def test_failed_dependency_fails_dependent(harness: Harness) -> None:
+    harness.server.route("GET", "/v1/items/a1", Reply(500))
+    main = {
+        "workflowId": "main",
+        "dependsOn": ["child"],
+        "steps": [{"stepId": "list", "operationId": "listItems"}],
+    }
+    result = harness.runner(document([main, CHILD])).run(
+        "main", {"child": {"id": "a1"}}
+    )
+    assert result.error is not None
+    assert result.error.kind == "dependency-failed"
+    assert harness.server.received("GET", "/v1/items") == []
+
+
+def test_dependency_cycle_is_load_error(harness: Harness) -> None:
+    a = {
+        "workflowId": "a",
+        "dependsOn": ["b"],
+        "steps": [{"stepId": "s", "operationId": "listItems"}],
+    }
+    b = {
+        "workflowId": "b",
+        "dependsOn": ["a"],
+        "steps": [{"stepId": "s", "operationId": "listItems"}],
+    }
+    with pytest.raises(ValidationError) as caught:
+        harness.runner(document([a, b]))
+    assert "cycle" in str(caught.value.diagnostics[0])
+
+
+def test_recursion_is_detected(harness: Harness) -> None:
+    loop = {"workflowId": "loop", "steps": [{"stepId": "again", "workflowId": "loop"}]}
+    result = harness.runner(document([loop])).run()
+    assert result.error is not None
+    assert result.error.kind == "workflow-recursion"
+
+
+def test_depth_limit(harness: Harness) -> None:
+    chain = [
+        {"workflowId": f"w{i}", "steps": [{"stepId": "s", "workflowId": f"w{i + 1}"}]}
+        for i in range(4)
+    ]
+    chain.append(
+        {"workflowId": "w4", "steps": [{"stepId": "s", "operationId": "listItems"}]}
+    )
+    harness.server.route("GET", "/v1/items", Reply(200, []))
+    result = harness.runner(document(chain), limits=Limits(max_depth=2)).run("w0")
+    assert result.error is not None
+    assert result.error.kind == "depth-limit-exceeded"
+
+
+def test_goto_workflow_transfers_control(harness: Harness) -> None:
+    harness.server.route("GET", "/v1/items/a1", Reply(404))
+    harness.server.route("GET", "/v1/items", Reply(200, []))
+    start = {
+        "workflowId": "start",
+        "inputs": {"type": "object", "properties": {"id": {"type": "string"}}},
+        "steps": [
+            {
+                "stepId": "first",
+                "operationId": "listItems",
+                "onSuccess": [{"name": "go", "type": "goto", "workflowId": "child"}],
+            },
+            {"stepId": "never", "operationId": "listItems"},
+        ],
+    }
+    result = harness.runner(document([start, CHILD])).run("start", {"id": "a1"})
+    assert result.status == "failed"
+    assert len(harness.server.received("GET", "/v1/items")) == 1
+
+
+def test_cross_document_workflow(harness: Harness) -> None:
+    other = document([CHILD])
+    other["sourceDescriptions"] = [{"name": "api", "url": "openapi.yaml"}]
+    sub = harness.folder / "sub"
+    sub.mkdir()
+    (sub / "openapi.yaml").write_text((harness.folder / "openapi.yaml").read_text())
+    (sub / "child.arazzo.yaml").write_text(yaml.safe_dump(other))
+    main = parent(workflowId="$sourceDescriptions.lib.child")
+    doc = document([main])
+    doc["sourceDescriptions"].append(
+        {"name": "lib", "url": "sub/child.arazzo.yaml", "type": "arazzo"}
+    )
+    harness.server.route("GET", "/v1/items/a1", Reply(200, {"name": "far"}))
+    harness.server.route("GET", "/v1/items", Reply(200, []))
+    result = harness.runner(doc).run("parent")
+    assert result.outputs == {"name": "far"}
