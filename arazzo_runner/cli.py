@@ -33,6 +33,14 @@ def _fail(message: str, hint: str | None = None) -> NoReturn:
     sys.exit(EXIT_INVALID)
 
 
+class _LowerCaseLevelFormatter(logging.Formatter):
+    """Prints ``warning: ...`` like the rest of the command's messages."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        record.levelname = record.levelname.lower()
+        return super().format(record)
+
+
 def _setup_logging(verbose: int) -> None:
     level = (
         logging.WARNING
@@ -42,7 +50,7 @@ def _setup_logging(verbose: int) -> None:
         else logging.DEBUG
     )
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
+    handler.setFormatter(_LowerCaseLevelFormatter("%(levelname)s: %(message)s"))
     logger = logging.getLogger("arazzo_runner")
     logger.handlers[:] = [handler]
     logger.setLevel(level)
@@ -138,6 +146,12 @@ def main() -> None:
 )
 @click.option("--insecure", is_flag=True, help="Do not verify TLS certificates.")
 @click.option(
+    "--validate-responses",
+    is_flag=True,
+    help="Check each response against the operation's declared responses; "
+    "a mismatch is a warning, or fails the step with --strict.",
+)
+@click.option(
     "-v", "--verbose", count=True, help="Log more: -v for info, -vv for debug."
 )
 def run(
@@ -152,6 +166,7 @@ def run(
     output_format: str,
     timeout: float,
     insecure: bool,
+    validate_responses: bool,
     verbose: int,
 ) -> None:
     """Run a workflow of DOCUMENT and print its result."""
@@ -195,6 +210,7 @@ def run(
             timeout=timeout,
             verify_tls=not insecure,
             observers=[ProgressPrinter(_echo_err)],
+            validate_responses=validate_responses,
         )
     except ValidationError as exc:
         for diagnostic in exc.diagnostics:
@@ -206,7 +222,7 @@ def run(
         invalid("invalid-document", exc.message)
 
     for warning in runner.warnings:
-        _echo_err(f"warning: {warning}")
+        _echo_err(str(warning))
     try:
         result = runner.run(workflow_id, inputs)
     except InputError as exc:

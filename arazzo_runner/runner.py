@@ -15,7 +15,8 @@ from arazzo_runner.engine.clock import Clock, SystemClock
 from arazzo_runner.engine.context import Limits, RunContext
 from arazzo_runner.engine.events import Observer
 from arazzo_runner.engine.workflows import run_workflow
-from arazzo_runner.errors import InputError, ValidationError
+from arazzo_runner.errors import DocumentError, InputError, ValidationError
+from arazzo_runner.openapi.servers import base_url
 from arazzo_runner.plan import Plan
 from arazzo_runner.planner import prepare
 from arazzo_runner.redaction import Redactor, is_secret_input
@@ -41,6 +42,8 @@ class Runner:
         timeout: float = DEFAULT_TIMEOUT_SECONDS,
         verify_tls: bool = True,
         observers: Iterable[Observer] = (),
+        validate_responses: bool = False,
+        strict: bool = False,
     ) -> None:
         self.plan = plan
         self.servers = dict(servers or {})
@@ -49,6 +52,8 @@ class Runner:
         self.timeout = timeout
         self.verify_tls = verify_tls
         self.observers = list(observers)
+        self.validate_responses = validate_responses
+        self.strict = strict
 
     @classmethod
     def from_path(
@@ -63,6 +68,7 @@ class Runner:
         timeout: float = DEFAULT_TIMEOUT_SECONDS,
         verify_tls: bool = True,
         observers: Iterable[Observer] = (),
+        validate_responses: bool = False,
     ) -> Runner:
         """Load and validate the Arazzo document at ``path``.
 
@@ -79,6 +85,9 @@ class Runner:
             timeout: seconds before one HTTP request times out.
             verify_tls: whether to verify TLS certificates.
             observers: callables that receive every engine event.
+            validate_responses: check every response against the operation's
+                declared responses with openapi-core; each mismatch is a run
+                warning, or fails the step when ``strict`` is set.
 
         Raises:
             DocumentError: the document cannot be read.
@@ -86,6 +95,7 @@ class Runner:
         """
         loaded = load(os.fspath(path), source_overrides=sources)
         plan = prepare(loaded)
+        plan.diagnostics.extend(_server_problems(plan, servers or {}))
         if strict:
             plan.diagnostics = [
                 replace(d, severity="error") if d.severity == "warning" else d
@@ -101,6 +111,8 @@ class Runner:
             timeout=timeout,
             verify_tls=verify_tls,
             observers=observers,
+            validate_responses=validate_responses,
+            strict=strict,
         )
 
     @property
@@ -147,6 +159,8 @@ class Runner:
             limits=self.limits,
             observers=list(self.observers),
             server_overrides=dict(self.servers),
+            validate_responses=self.validate_responses,
+            strict=self.strict,
             inputs_by_workflow=inputs_by_workflow,
         )
         try:
@@ -217,6 +231,28 @@ class Runner:
                 if is_secret_input(name, spec if isinstance(spec, dict) else None):
                     secrets.extend(_strings(value))
         return secrets
+
+
+def _server_problems(plan: Plan, servers: Mapping[str, str]) -> list[Diagnostic]:
+    """Report each operation that has no usable server and no override."""
+    problems: list[Diagnostic] = []
+    seen: set[str] = set()
+    for workflow in plan.workflows.values():
+        for step in workflow.steps:
+            operation = step.operation
+            if operation is None:
+                continue
+            try:
+                base_url(operation, servers)
+            except DocumentError as exc:
+                if exc.message not in seen:
+                    seen.add(exc.message)
+                    problems.append(
+                        Diagnostic(
+                            "error", "no-server", exc.message, exc.location, exc.hint
+                        )
+                    )
+    return problems
 
 
 def _declares(schema: dict[str, Any] | None, inputs: dict[str, Any]) -> bool:

@@ -70,17 +70,14 @@ class Transport:
         import httpx
 
         client = self._get_client()
+        url = request.full_url()
         headers = list(request.headers)
         if request.cookies:
-            cookie = "; ".join(f"{name}={value}" for name, value in request.cookies)
-            headers.append(("Cookie", cookie))
+            headers.append(("Cookie", _cookie_header(client, url, request.cookies)))
         started = time.perf_counter()
         try:
             response = await client.request(
-                request.method.upper(),
-                request.full_url(),
-                headers=headers,
-                content=request.body,
+                request.method.upper(), url, headers=headers, content=request.body
             )
         except httpx.TimeoutException as exc:
             raise TransportError(f"request timed out after {self._timeout} s") from exc
@@ -105,8 +102,41 @@ class Transport:
             )
         return self._client
 
+    def cookies(self) -> list[tuple[str, str, str]]:
+        """Return the cookies responses have set so far: domain, name, value."""
+        if self._client is None:
+            return []
+        return [
+            (cookie.domain, cookie.name, cookie.value or "")
+            for cookie in self._client.cookies.jar
+        ]
+
     async def aclose(self) -> None:
         """Close the client if this transport created it."""
         if self._client is not None and self._owns_client:
             await self._client.aclose()
             self._client = None
+
+
+def _cookie_header(
+    client: httpx.AsyncClient, url: str, parameters: list[tuple[str, str]]
+) -> str:
+    """Join the jar's cookies for ``url`` with the step's cookie parameters.
+
+    httpx leaves out the jar's cookies when a request brings its own
+    ``Cookie`` header, so the two are merged here; a parameter replaces a
+    jar cookie of the same name.
+    """
+    from urllib.request import Request
+
+    probe = Request(url)
+    client.cookies.jar.add_cookie_header(probe)
+    stored = probe.get_header("Cookie") or ""
+    names = {name for name, _ in parameters}
+    pairs = []
+    for item in stored.split(";"):
+        name, sep, value = item.strip().partition("=")
+        if sep and name not in names:
+            pairs.append(f"{name}={value}")
+    pairs.extend(f"{name}={value}" for name, value in parameters)
+    return "; ".join(pairs)

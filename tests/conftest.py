@@ -42,6 +42,15 @@ def run_arazzo(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[s
     )
 
 
+@pytest.fixture(autouse=True)
+def _cache_in_tmp(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Keep the parsed-description cache out of the user's cache folder."""
+    folder = tmp_path_factory.mktemp("arazzo-cache")
+    monkeypatch.setenv("ARAZZO_RUNNER_CACHE_DIR", str(folder))
+
+
 @pytest.fixture
 def api_server() -> Iterator[ScriptedServer]:
     """A scriptable HTTP server on 127.0.0.1, stopped after the test."""

@@ -96,8 +96,32 @@ def _load_arazzo(
         kind = _source_kind(source, source_doc)
         if kind == "openapi":
             data = source_doc.data if isinstance(source_doc.data, dict) else {}
+            problem = _unsupported_openapi(data)
+            if problem is not None:
+                diagnostics.append(
+                    Diagnostic(
+                        "error",
+                        "source-version",
+                        f"source {source.name!r}: {problem}",
+                        location,
+                        "convert the description to OpenAPI 3.0, 3.1 or 3.2",
+                    )
+                )
+                continue
             openapi = OpenApiSource(source.name, target, data)
-            index_operations(openapi, resolver)
+            try:
+                index_operations(openapi, resolver)
+            except DocumentError as exc:
+                diagnostics.append(
+                    Diagnostic(
+                        "error",
+                        "source-reference",
+                        f"source {source.name!r}: {exc.message}",
+                        exc.location,
+                        exc.hint,
+                    )
+                )
+                continue
             loaded.openapi[source.name] = openapi
         elif kind == "arazzo":
             if target in loading:
@@ -129,4 +153,14 @@ def _source_kind(source: SourceDescription, parsed: ParsedDocument) -> str | Non
             return "openapi"
         if "arazzo" in data:
             return "arazzo"
+    return None
+
+
+def _unsupported_openapi(data: dict[str, object]) -> str | None:
+    """Return why an OpenAPI description cannot be used, or ``None``."""
+    if "swagger" in data and "openapi" not in data:
+        return f"Swagger {data.get('swagger')} descriptions are not supported"
+    version = data.get("openapi")
+    if not isinstance(version, str) or not version.startswith(("3.0", "3.1", "3.2")):
+        return f"OpenAPI version {version!r} is not supported"
     return None

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
 
+from arazzo_runner.document.cache import load_cached, store
 from arazzo_runner.document.reader import ParsedDocument, read_path, read_text
 from arazzo_runner.errors import DocumentError, Location
 
@@ -66,7 +67,14 @@ class DocumentCache:
 
 def _read_uri(uri: str, referrer: Location | None) -> ParsedDocument:
     if is_remote(uri):
-        return read_text(_fetch(uri, referrer), uri=uri)
+        text = _fetch(uri, referrer)
+        content = text.encode()
+        cached = load_cached(content, uri)
+        if cached is not None:
+            return cached
+        document = read_text(text, uri=uri)
+        store(content, document)
+        return document
     path = Path(uri)
     if not path.exists():
         where = referrer or Location(uri)
@@ -76,7 +84,16 @@ def _read_uri(uri: str, referrer: Location | None) -> ParsedDocument:
             hint="fix the URL, or load the description from another place "
             "with --source NAME=PATH",
         )
-    return read_path(path, display_name=uri)
+    try:
+        content = path.read_bytes()
+    except OSError:
+        return read_path(path, display_name=uri)  # It raises the right error.
+    cached = load_cached(content, uri)
+    if cached is not None:
+        return cached
+    document = read_path(path, display_name=uri)
+    store(content, document)
+    return document
 
 
 def _fetch(url: str, referrer: Location | None) -> str:

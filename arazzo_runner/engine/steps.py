@@ -12,23 +12,23 @@ from typing import Any
 
 from arazzo_runner.engine.context import RunContext, WorkflowState
 from arazzo_runner.engine.events import RequestFinished
-from arazzo_runner.errors import ArazzoError, TransportError
+from arazzo_runner.errors import ArazzoError, RequestBuildError, TransportError
 from arazzo_runner.expressions.scope import MISSING, Exchange
-from arazzo_runner.expressions.template import evaluate_output
-from arazzo_runner.openapi.requests import (
-    HttpRequest,
+from arazzo_runner.expressions.template import ExpressionValue, evaluate_output, to_text
+from arazzo_runner.openapi.bodies import (
     choose_content_type,
     encode_body,
-    expand_path,
-    serialize_cookie,
-    serialize_header,
-    serialize_query,
+    is_json_media_type,
+    is_xml_media_type,
 )
-from arazzo_runner.openapi.responses import decode_body
+from arazzo_runner.openapi.replacements import parse_json_text, set_pointer, set_xpath
+from arazzo_runner.openapi.requests import HttpRequest, add_parameter, expand_path
+from arazzo_runner.openapi.responses import decode_body, validate_response
 from arazzo_runner.openapi.servers import base_url
 from arazzo_runner.plan import PlannedCriterion, PlannedStep
 from arazzo_runner.redaction import SECRET_HEADERS
 from arazzo_runner.result import Attempt, CriterionCheck
+from arazzo_runner.transport import HttpResponse
 
 logger = logging.getLogger("arazzo_runner.engine")
 
@@ -106,11 +106,43 @@ async def run_operation_attempt(
         )
     )
     attempt = judge(run, state, step)
+    error_kind = None if attempt.succeeded else "criteria-failed"
+    if run.validate_responses:
+        problems = _check_response(run, step, response)
+        if problems and run.strict:
+            # Under --strict a response that breaks its declaration fails the
+            # step even when its criteria passed.
+            attempt.succeeded = False
+            attempt.error = "; ".join(problems)
+            error_kind = "response-invalid"
     return AttemptOutcome(
         attempt,
-        error_kind=None if attempt.succeeded else "criteria-failed",
+        error_kind=error_kind,
         retry_after_header=response.header("retry-after"),
     )
+
+
+def _check_response(
+    run: RunContext, step: PlannedStep, response: HttpResponse
+) -> list[str]:
+    """Validate the response against the operation; warn about each problem."""
+    assert step.operation is not None
+    problems = validate_response(
+        step.operation,
+        response.status_code,
+        response.headers,
+        response.content,
+        response.content_type,
+    )
+    messages = [
+        f"step {step.step_id}: the response does not match {step.operation.label}: "
+        f"{problem}"
+        for problem in problems
+    ]
+    if not run.strict:
+        for message in messages:
+            run.warn(message)
+    return [run.redactor.text(message) for message in messages]
 
 
 def judge(
@@ -183,7 +215,6 @@ def build_request(
     operation = step.operation
     scope = state.scope(run)
     request = HttpRequest(method=operation.method.upper(), url="")
-    path_values: dict[str, Any] = {}
     for parameter in step.parameters:
         value = parameter.value.evaluate(scope)
         if value is MISSING:
@@ -194,55 +225,112 @@ def build_request(
                 parameter.name,
             )
             continue
-        declared = operation.declared(parameter.name, parameter.in_ or "")
-        if declared is None and parameter.in_ in ("query", "cookie"):
-            logger.warning(
-                "step %s: %s parameter %r is not declared by %s; sending it anyway",
-                step.step_id,
-                parameter.in_,
-                parameter.name,
-                operation.label,
-            )
-        if parameter.in_ == "path":
-            path_values[parameter.name] = value
-        elif parameter.in_ == "query":
-            request.query_values[parameter.name] = value
-            request.query.extend(serialize_query(parameter.name, value, declared))
-        elif parameter.in_ == "header":
-            text = serialize_header(value, declared)
-            if parameter.name.lower() in SECRET_HEADERS:
-                run.redactor.add([text])
-            request.headers.append((parameter.name, text))
-        elif parameter.in_ == "cookie":
-            text = serialize_cookie(value, declared)
-            run.redactor.add([text])
-            request.cookies.append((parameter.name, text))
-    request.path_values = path_values
-    request.url = expand_path(
-        operation, base_url(operation, run.server_overrides), path_values
-    )
-    if step.body is not None and step.body.payload is not None:
-        content_type, warning = choose_content_type(step.body.content_type, operation)
+        in_ = parameter.in_ or ""
+        warning = add_parameter(request, operation, parameter.name, in_, value)
         if warning:
-            logger.warning("step %s: %s", step.step_id, warning)
-
-        def omitted(pointer: str, expression: str) -> None:
-            logger.info(
-                "step %s: payload member %s left out: %s was not given",
-                step.step_id,
-                pointer or "/",
-                expression,
-            )
-
-        payload = step.body.payload.evaluate(scope, on_omit=omitted)
-        if payload is MISSING:
-            payload = None
-        # TODO: payload replacements are not applied yet.
-        request.body = encode_body(payload, content_type)
-        request.headers.append(("Content-Type", content_type))
-    elif step.body is not None and step.body.content_type:
-        request.headers.append(("Content-Type", step.body.content_type))
+            _warn_once(run, f"step {step.step_id}: {warning}")
+    for name, value in request.headers:
+        if name.lower() in SECRET_HEADERS:
+            run.redactor.add([value])
+    run.redactor.add([value for _, value in request.cookies])
+    request.url = expand_path(
+        operation, base_url(operation, run.server_overrides), request.path_values
+    )
+    if step.body is not None:
+        _add_body(run, step, request, scope)
     return request
+
+
+def _add_body(
+    run: RunContext, step: PlannedStep, request: HttpRequest, scope: Any
+) -> None:
+    """Evaluate the payload, apply the replacements and encode the body."""
+    assert step.operation is not None and step.body is not None
+    operation = step.operation
+    body = step.body
+    # requestBody.contentType wins over a Content-Type header parameter,
+    # which wins over the media types the operation declares.
+    declared_type = body.content_type or request.header("Content-Type")
+    content_type, warning = choose_content_type(declared_type, operation)
+    if warning:
+        _warn_once(run, f"step {step.step_id}: {warning}")
+    if body.payload is None:
+        request.set_header("Content-Type", content_type)
+        return
+
+    def omitted(pointer: str, expression: str) -> None:
+        # Logged as a warning so that users see the lenient form applied.
+        logger.warning(
+            "step %s: LEN-4: payload member %s left out because the optional "
+            "input %s was not given",
+            step.step_id,
+            pointer or "/",
+            expression,
+        )
+
+    payload = body.payload.evaluate(scope, on_omit=omitted)
+    if payload is MISSING:
+        logger.info("step %s: no body sent: its payload was not given", step.step_id)
+        return
+    payload_is_text = not isinstance(body.payload, ExpressionValue)
+    payload = apply_replacements(step, payload, content_type, scope)
+    if isinstance(payload, bytes) and is_xml_media_type(content_type):
+        payload_is_text = True
+    encoded = encode_body(
+        payload, content_type, operation=operation, payload_is_text=payload_is_text
+    )
+    if encoded.warning:
+        _warn_once(run, f"step {step.step_id}: {encoded.warning}")
+    if request.method in ("GET", "HEAD", "DELETE"):
+        _warn_once(
+            run,
+            f"step {step.step_id}: a request body is sent with {request.method}, "
+            "which gives it no defined meaning (RFC 9110)",
+        )
+    request.body = encoded.content
+    request.set_header("Content-Type", encoded.content_type)
+
+
+def apply_replacements(
+    step: PlannedStep, payload: Any, content_type: str, scope: Any
+) -> Any:
+    """Apply the step's payload replacements in order and return the payload.
+
+    XML payloads take XPath targets and come back as bytes; every other
+    payload takes JSON Pointer targets, and JSON text is parsed first.
+
+    Raises:
+        RequestBuildError: a target is invalid or reaches no parent.
+    """
+    assert step.body is not None
+    for replacement in step.body.replacements:
+        value = replacement.value.evaluate(scope)
+        if value is MISSING:
+            logger.info(
+                "step %s: replacement %s skipped: its value was not given",
+                step.step_id,
+                replacement.target,
+            )
+            continue
+        if is_xml_media_type(content_type):
+            if not isinstance(payload, (str, bytes)):
+                raise RequestBuildError(
+                    f"replacement target {replacement.target!r}: an XML payload "
+                    "must be text",
+                    location=replacement.location,
+                )
+            payload = set_xpath(payload, replacement.target, to_text(value))
+            continue
+        if isinstance(payload, str) and is_json_media_type(content_type):
+            payload = parse_json_text(payload, replacement.target)
+        payload = set_pointer(payload, replacement.target, value)
+    return payload
+
+
+def _warn_once(run: RunContext, message: str) -> None:
+    """Record a run warning unless the same text was recorded already."""
+    if run.redactor.text(message) not in run.warnings:
+        run.warn(message)
 
 
 def _request_body_value(request: HttpRequest, scope: Any) -> Any:

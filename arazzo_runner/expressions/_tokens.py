@@ -1,4 +1,4 @@
-"""Tokens and the token stream shared by the condition parsers."""
+"""Tokens, the token stream and the literal readers shared by the condition parsers."""
 
 from __future__ import annotations
 
@@ -89,3 +89,71 @@ class TokenStream:
 
     def error(self, message: str, token: Token) -> ExpressionSyntaxError:
         return ExpressionSyntaxError(message, text=self.source, index=token.start)
+
+
+def read_quoted(text: str, start: int, end: int) -> Token:
+    """Read a single-quoted string in which ``''`` stands for one quote."""
+    parts: list[str] = []
+    index = start + 1
+    while index < end:
+        quote = text.find("'", index, end)
+        if quote < 0:
+            break
+        parts.append(text[index:quote])
+        if quote + 1 < end and text[quote + 1] == "'":
+            parts.append("'")
+            index = quote + 2
+            continue
+        return Token(STRING, "".join(parts), start, quote + 1)
+    raise ExpressionSyntaxError(
+        f"unterminated string {text[start:end]!r}: add the closing quote",
+        text=text,
+        index=start,
+    )
+
+
+def read_number(text: str, start: int, end: int) -> Token:
+    """Read a JSON number, such as ``-1``, ``200`` or ``2.5e3``."""
+    match = NUMBER_PATTERN.match(text, start, end)
+    stop = match.end() if match else start
+    if match is None or (stop < end and (text[stop].isalnum() or text[stop] == "_")):
+        word = re.compile(r"[-\w.+]+").match(text, start, end)
+        invalid = word.group() if word else text[start]
+        raise ExpressionSyntaxError(
+            f"invalid number {invalid!r}", text=text, index=start
+        )
+    return Token(NUMBER, number_value(match.group()), start, stop)
+
+
+def read_keyword(text: str, start: int, end: int) -> Token:
+    """Read ``true``, ``false`` or ``null``; any other bare word is an error."""
+    match = WORD_PATTERN.match(text, start, end)
+    if match is None:
+        raise ExpressionSyntaxError(
+            f"unexpected character {text[start]!r}", text=text, index=start
+        )
+    word = match.group()
+    if word not in KEYWORDS:
+        raise ExpressionSyntaxError(
+            f"unexpected word {word!r}: strings are single-quoted, as in '{word}',"
+            " and runtime expressions start with '$'",
+            text=text,
+            index=start,
+        )
+    return Token(KEYWORD, KEYWORDS[word], start, match.end())
+
+
+def match_operator(text: str, start: int, end: int) -> str:
+    """Return the operator at ``start``, the longest spelling first."""
+    for operator in OPERATORS:
+        if text.startswith(operator, start) and start + len(operator) <= end:
+            return operator
+    character = text[start]
+    message = f"unexpected character {character!r}"
+    if character == "=":
+        message += ": use '==' to compare"
+    elif character in "&|":
+        message += f": use '{character * 2}'"
+    elif character in "{}":
+        message += ": write runtime expressions in conditions without braces"
+    raise ExpressionSyntaxError(message, text=text, index=start)

@@ -23,21 +23,27 @@ from arazzo_runner.errors import ExpressionSyntaxError
 XPATH_VERSIONS = ("xpath-31", "xpath-30", "xpath-20", "xpath-10")
 """The XPath versions, the default first; 1.0.1 names only the last three."""
 
-_PARSERS: dict[str, Callable[[], Any]] = {
-    "xpath-31": lambda: XPath31Parser(
-        allow_environment=False, allow_external_resources=False
+_PARSERS: dict[str, Callable[[dict[str, str]], Any]] = {
+    "xpath-31": lambda namespaces: XPath31Parser(
+        namespaces, allow_environment=False, allow_external_resources=False
     ),
-    "xpath-30": lambda: XPath30Parser(
-        allow_environment=False, allow_external_resources=False
+    "xpath-30": lambda namespaces: XPath30Parser(
+        namespaces, allow_environment=False, allow_external_resources=False
     ),
-    "xpath-20": elementpath.XPath2Parser,
-    "xpath-10": elementpath.XPath1Parser,
+    "xpath-20": lambda namespaces: elementpath.XPath2Parser(namespaces),
+    "xpath-10": lambda namespaces: elementpath.XPath1Parser(namespaces),
 }
+_UNDECLARED_PREFIX = "err:XPST0081"
 
 
 @dataclass(frozen=True, slots=True)
 class XPathQuery:
-    """A compiled XPath expression of one version."""
+    """A compiled XPath expression of one version.
+
+    An expression that uses a namespace prefix is compiled on each evaluation
+    instead (``token`` is ``None``), with the prefixes that the document's root
+    element declares, because Arazzo gives no way to declare them.
+    """
 
     text: str
     version: str
@@ -50,10 +56,11 @@ class XPathQuery:
         Raises:
             ExpressionSyntaxError: The expression is invalid in that version.
         """
-        parser = _PARSERS[version]()
         try:
-            token = parser.parse(text)
+            token = _PARSERS[version]({}).parse(text)
         except elementpath.ElementPathError as error:
+            if error.code == _UNDECLARED_PREFIX:
+                return cls(text, version, None)
             raise ExpressionSyntaxError(
                 f"invalid XPath expression {text!r}: {error.message}",
                 text=text,
@@ -69,8 +76,13 @@ class XPathQuery:
             elementpath.ElementPathError: The expression fails on this document.
         """
         tree = parse_xml(document)
-        result = self.token.evaluate(elementpath.XPathContext(tree))
-        return bool(self.token.boolean_value(result)), _describe(result)
+        token = self.token
+        if token is None:
+            declared = tree.getroot().nsmap
+            prefixes = {key: value for key, value in declared.items() if key}
+            token = _PARSERS[self.version](prefixes).parse(self.text)
+        result = token.evaluate(elementpath.XPathContext(tree))
+        return bool(token.boolean_value(result)), _describe(result)
 
 
 def parse_xml(document: Any) -> Any:

@@ -22,16 +22,43 @@ from __future__ import annotations
 import json
 import re
 from abc import ABC, abstractmethod
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from arazzo_runner.errors import ExpressionSyntaxError
 from arazzo_runner.expressions import _tokens, leniency
-from arazzo_runner.expressions._tokens import Token, TokenStream
+from arazzo_runner.expressions._tokens import (
+    Token,
+    TokenStream,
+    match_operator,
+    read_keyword,
+    read_number,
+    read_quoted,
+)
 from arazzo_runner.expressions.leniency import Leniency
+from arazzo_runner.expressions.loose import is_truthy, loose_compare, loose_equals
 from arazzo_runner.expressions.runtime import RuntimeExpression, parse_expression_at
 from arazzo_runner.expressions.scope import MISSING, Scope
+
+__all__ = [
+    "Binary",
+    "Condition",
+    "ConditionNode",
+    "ConditionParser",
+    "EvaluationContext",
+    "ExpressionOperand",
+    "Index",
+    "Literal",
+    "Member",
+    "Not",
+    "is_truthy",
+    "loose_compare",
+    "loose_equals",
+    "parse_condition",
+    "read_expression",
+    "tokenize_condition",
+]
 
 # Characters that end a runtime expression inside a condition, besides whitespace.
 EXPRESSION_TERMINATORS = frozenset("=!<>&|()[],'\"{}")
@@ -43,109 +70,6 @@ _UNARY_PRECEDENCE = 5
 _POSTFIX_PRECEDENCE = 6
 _ORDER_OPERATORS = ("<", "<=", ">", ">=")
 _EQUALITY_OPERATORS = ("==", "!=")
-
-
-# Loose comparison
-
-
-def is_truthy(value: Any) -> bool:
-    """Return whether a condition's result passes.
-
-    Boolean ``true`` passes and ``false`` fails. Any other value passes unless
-    it is null, ``MISSING``, the number 0 or the empty string.
-    """
-    if isinstance(value, bool):
-        return value
-    if value is None or value is MISSING:
-        return False
-    if isinstance(value, (int, float)):
-        return value != 0
-    return bool(value != "")
-
-
-def loose_equals(left: Any, right: Any) -> bool:
-    """Compare two values by the loose rules of simple conditions.
-
-    Strings compare case-insensitively. A number and a string holding a JSON
-    number compare as numbers. Null (or ``MISSING``) equals only null.
-    Booleans equal only booleans, so ``true == 'true'`` is false. Arrays and
-    objects compare deeply, member by member, by these same rules.
-    """
-    left = None if left is MISSING else left
-    right = None if right is MISSING else right
-    if left is None or right is None:
-        return left is None and right is None
-    if isinstance(left, bool) or isinstance(right, bool):
-        return isinstance(left, bool) and isinstance(right, bool) and left == right
-    pair = _as_numbers(left, right)
-    if pair is not None:
-        return pair[0] == pair[1]
-    if isinstance(left, str) and isinstance(right, str):
-        return left.casefold() == right.casefold()
-    if isinstance(left, list) and isinstance(right, list):
-        return len(left) == len(right) and all(
-            loose_equals(a, b) for a, b in zip(left, right, strict=True)
-        )
-    if isinstance(left, Mapping) and isinstance(right, Mapping):
-        return left.keys() == right.keys() and all(
-            loose_equals(left[key], right[key]) for key in left
-        )
-    return bool(left == right) and type(left) is type(right)
-
-
-def loose_compare(operator: str, left: Any, right: Any) -> bool:
-    """Apply a comparison operator (``== != < <= > >=``) by the loose rules.
-
-    Ordering is defined between two numbers (a numeric string counts as a
-    number when the other side is a number) and between two strings
-    (case-insensitive). Every other ordering is false, not an error.
-
-    Raises:
-        ValueError: ``operator`` is not a comparison operator.
-    """
-    if operator == "==":
-        return loose_equals(left, right)
-    if operator == "!=":
-        return not loose_equals(left, right)
-    if operator not in _ORDER_OPERATORS:
-        raise ValueError(f"unknown comparison operator {operator!r}")
-    pair: tuple[Any, Any] | None = _as_numbers(left, right)
-    if pair is None and isinstance(left, str) and isinstance(right, str):
-        pair = (left.casefold(), right.casefold())
-    if pair is None:
-        return False
-    a, b = pair
-    if operator == "<":
-        return bool(a < b)
-    if operator == "<=":
-        return bool(a <= b)
-    if operator == ">":
-        return bool(a > b)
-    return bool(a >= b)
-
-
-def _as_numbers(left: Any, right: Any) -> tuple[int | float, int | float] | None:
-    """Return both sides as numbers when one is a number and the other one too,
-    or a string holding a JSON number; else ``None``."""
-    left_number = _is_number(left)
-    right_number = _is_number(right)
-    if not (left_number or right_number):
-        return None
-    a = left if left_number else _parse_number(left)
-    b = right if right_number else _parse_number(right)
-    if a is None or b is None:
-        return None
-    return a, b
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
-
-
-def _parse_number(value: Any) -> int | float | None:
-    if isinstance(value, str) and _tokens.NUMBER_PATTERN.fullmatch(value):
-        return _tokens.number_value(value)
-    return None
 
 
 # Syntax tree
@@ -417,7 +341,7 @@ def tokenize_condition(
         if character in _tokens.WHITESPACE:
             index += 1
         elif character == "$":
-            token = _read_expression(text, index, end)
+            token = read_expression(text, index, end)
             shifted = (
                 item.shifted(index) for item in token.value.expression.leniencies
             )
@@ -451,7 +375,8 @@ def tokenize_condition(
     return tokens
 
 
-def _read_expression(text: str, start: int, end: int) -> Token:
+def read_expression(text: str, start: int, end: int) -> Token:
+    """Read a runtime expression operand, which ends at whitespace or an operator."""
     stop = start
     while (
         stop < end
@@ -461,27 +386,6 @@ def _read_expression(text: str, start: int, end: int) -> Token:
         stop += 1
     expression = parse_expression_at(text, start, stop)
     return Token(_tokens.OPERAND, ExpressionOperand(expression), start, stop)
-
-
-def read_quoted(text: str, start: int, end: int) -> Token:
-    """Read a single-quoted string in which ``''`` stands for one quote."""
-    parts: list[str] = []
-    index = start + 1
-    while index < end:
-        quote = text.find("'", index, end)
-        if quote < 0:
-            break
-        parts.append(text[index:quote])
-        if quote + 1 < end and text[quote + 1] == "'":
-            parts.append("'")
-            index = quote + 2
-            continue
-        return Token(_tokens.STRING, "".join(parts), start, quote + 1)
-    raise ExpressionSyntaxError(
-        f"unterminated string {text[start:end]!r}: add the closing quote",
-        text=text,
-        index=start,
-    )
 
 
 def _double_quote_error(text: str, start: int, end: int) -> ExpressionSyntaxError:
@@ -494,53 +398,6 @@ def _double_quote_error(text: str, start: int, end: int) -> ExpressionSyntaxErro
         text=text,
         index=start,
     )
-
-
-def read_number(text: str, start: int, end: int) -> Token:
-    """Read a JSON number, such as ``-1``, ``200`` or ``2.5e3``."""
-    match = _tokens.NUMBER_PATTERN.match(text, start, end)
-    stop = match.end() if match else start
-    if match is None or (stop < end and (text[stop].isalnum() or text[stop] == "_")):
-        word = re.compile(r"[-\w.+]+").match(text, start, end)
-        invalid = word.group() if word else text[start]
-        raise ExpressionSyntaxError(
-            f"invalid number {invalid!r}", text=text, index=start
-        )
-    return Token(_tokens.NUMBER, _tokens.number_value(match.group()), start, stop)
-
-
-def read_keyword(text: str, start: int, end: int) -> Token:
-    """Read ``true``, ``false`` or ``null``; any other bare word is an error."""
-    match = _tokens.WORD_PATTERN.match(text, start, end)
-    if match is None:
-        raise ExpressionSyntaxError(
-            f"unexpected character {text[start]!r}", text=text, index=start
-        )
-    word = match.group()
-    if word not in _tokens.KEYWORDS:
-        raise ExpressionSyntaxError(
-            f"unexpected word {word!r}: strings are single-quoted, as in '{word}',"
-            " and runtime expressions start with '$'",
-            text=text,
-            index=start,
-        )
-    return Token(_tokens.KEYWORD, _tokens.KEYWORDS[word], start, match.end())
-
-
-def match_operator(text: str, start: int, end: int) -> str:
-    """Return the operator at ``start``, the longest spelling first."""
-    for operator in _tokens.OPERATORS:
-        if text.startswith(operator, start) and start + len(operator) <= end:
-            return operator
-    character = text[start]
-    message = f"unexpected character {character!r}"
-    if character == "=":
-        message += ": use '==' to compare"
-    elif character in "&|":
-        message += f": use '{character * 2}'"
-    elif character in "{}":
-        message += ": write runtime expressions in conditions without braces"
-    raise ExpressionSyntaxError(message, text=text, index=start)
 
 
 class ConditionParser:
@@ -587,9 +444,9 @@ class ConditionParser:
         return self._parse_comparison(_ORDER_OPERATORS, self.parse_unary)
 
     def _parse_comparison(
-        self, operators: tuple[str, ...], parse_operand: Any
+        self, operators: tuple[str, ...], parse_operand: Callable[[], ConditionNode]
     ) -> ConditionNode:
-        node: ConditionNode = parse_operand()
+        node = parse_operand()
         if self.stream.current.kind not in operators:
             return node
         operator = self.stream.next().kind

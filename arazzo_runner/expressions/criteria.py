@@ -22,10 +22,13 @@ from __future__ import annotations
 
 import json
 import re
+import warnings
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
+
+from elementpath import ElementPathError
 
 from arazzo_runner.errors import ExpressionSyntaxError
 from arazzo_runner.expressions import leniency
@@ -254,7 +257,7 @@ def _compile_jsonpath(
         query = dialect.compile(query_text, source=text, offset=start)
     except ExpressionSyntaxError as query_error:
         try:
-            node = parse_jsonpath_comparison(text, dialect)
+            node, inner = parse_jsonpath_comparison(text, dialect)
         except ExpressionSyntaxError:
             raise query_error from None
         found = Leniency(
@@ -262,7 +265,7 @@ def _compile_jsonpath(
             message=f"jsonpath condition written as a comparison: {text!r}",
             suggestion=suggest_simple_form(node, context),
         )
-        return _JsonPathMatcher(text, dialect, node=node, leniencies=(found,))
+        return _JsonPathMatcher(text, dialect, node=node, leniencies=(found, *inner))
     return _JsonPathMatcher(query_text, dialect, query=query)
 
 
@@ -281,7 +284,12 @@ class XPathCriterion(CompiledCriterion):
         value, failure = self._context_value(scope)
         if failure is not None:
             return failure
-        passed, detail = self.query.evaluate(value)
+        try:
+            passed, detail = self.query.evaluate(value)
+        except ValueError as error:
+            if isinstance(error, ElementPathError):
+                raise
+            return CriterionResult(False, str(error))
         detail = f"{self.condition}: {detail}"
         if passed:
             return CriterionResult(True, None, detail)
@@ -372,7 +380,11 @@ def _criterion_type(
 
 def _compile_regex(pattern: str) -> re.Pattern[str]:
     try:
-        return re.compile(pattern)
+        # Python warns that patterns such as '[[' may change meaning in a
+        # future version; the pattern compiles with today's meaning.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", FutureWarning)
+            return re.compile(pattern)
     except re.error as error:
         raise ExpressionSyntaxError(
             f"invalid regular expression {pattern!r}: {error.msg}",

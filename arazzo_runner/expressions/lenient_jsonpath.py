@@ -1,10 +1,11 @@
 """``jsonpath`` criteria written as comparisons, such as ``$.status == "failed"``.
 
 Such a condition is not an RFC 9535 query, but many real documents use it.
-It is read as comparisons of JSONPath queries and literals (strings in double
-or single quotes, numbers, ``true``, ``false``, ``null``) joined by ``&&``,
-``||``, ``!`` and parentheses, with the precedence and loose comparison rules
-of simple conditions. Each query must select at most one node; none gives null.
+It is read as comparisons of JSONPath queries, runtime expressions and
+literals (strings in double or single quotes, numbers, ``true``, ``false``,
+``null``) joined by ``&&``, ``||``, ``!`` and parentheses, with the precedence
+and loose comparison rules of simple conditions. Each query must select at
+most one node, and a query that selects none gives null.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 
 from arazzo_runner.errors import ExpressionSyntaxError
 from arazzo_runner.expressions import _tokens
+from arazzo_runner.expressions._tokens import match_operator, read_keyword, read_number
 from arazzo_runner.expressions.conditions import (
     Binary,
     ConditionNode,
@@ -23,11 +25,10 @@ from arazzo_runner.expressions.conditions import (
     Index,
     Member,
     Not,
-    match_operator,
-    read_keyword,
-    read_number,
+    read_expression,
 )
 from arazzo_runner.expressions.jsonpath import JsonPathDialect
+from arazzo_runner.expressions.leniency import Leniency
 from arazzo_runner.expressions.pointer import JsonPointer, format_pointer
 from arazzo_runner.expressions.runtime import (
     InputExpression,
@@ -91,14 +92,21 @@ class QueryOperand(ConditionNode):
         return self.text
 
 
-def parse_jsonpath_comparison(text: str, dialect: JsonPathDialect) -> ConditionNode:
+def parse_jsonpath_comparison(
+    text: str, dialect: JsonPathDialect
+) -> tuple[ConditionNode, tuple[Leniency, ...]]:
     """Parse a comparison-style ``jsonpath`` condition.
+
+    A runtime expression such as ``$inputs.id`` may stand where a query
+    could, since a JSONPath query never has a letter right after ``$``.
+    Returns the condition tree and the leniencies found in those expressions.
 
     Raises:
         ExpressionSyntaxError: ``text`` is not such a comparison, or it
             contains no query, or one of its queries is invalid in ``dialect``.
     """
-    tokens = _tokenize(text, dialect)
+    found: list[Leniency] = []
+    tokens = _tokenize(text, dialect, found)
     if not any(token.kind == _tokens.OPERAND for token in tokens):
         raise ExpressionSyntaxError(
             "a jsonpath condition needs at least one query starting with '$'",
@@ -111,10 +119,13 @@ def parse_jsonpath_comparison(text: str, dialect: JsonPathDialect) -> ConditionN
         raise ExpressionSyntaxError(
             "a jsonpath comparison needs an operator", text=text, index=0
         )
-    return ConditionParser(_tokens.TokenStream(tokens, text)).parse()
+    node = ConditionParser(_tokens.TokenStream(tokens, text)).parse()
+    return node, tuple(found)
 
 
-def _tokenize(text: str, dialect: JsonPathDialect) -> list[_tokens.Token]:
+def _tokenize(
+    text: str, dialect: JsonPathDialect, found: list[Leniency]
+) -> list[_tokens.Token]:
     tokens: list[_tokens.Token] = []
     index = 0
     end = len(text)
@@ -123,7 +134,11 @@ def _tokenize(text: str, dialect: JsonPathDialect) -> list[_tokens.Token]:
         if character in _tokens.WHITESPACE:
             index += 1
             continue
-        if character == "$":
+        if character == "$" and text[index + 1 : index + 2].isalpha():
+            token = read_expression(text, index, end)
+            expression = token.value.expression
+            found.extend(item.shifted(index) for item in expression.leniencies)
+        elif character == "$":
             token = _read_query(text, index, dialect)
         elif character in "'\"":
             token = _read_string(text, index)

@@ -42,12 +42,25 @@ class OpenApiParameter:
 
 @dataclass(slots=True)
 class OpenApiSource:
-    """A loaded OpenAPI description."""
+    """A loaded OpenAPI description.
+
+    ``resolver`` follows ``$ref``s inside it (and into the files it refers
+    to); it is ``None`` only for sources built by hand in tests.
+    """
 
     name: str
     uri: str
     data: dict[str, Any]
     operations: list[Operation] = field(default_factory=list)
+    resolver: RefResolver | None = None
+    # The openapi-core validator and schema path, built on first use.
+    response_validator: Any = None
+
+    @property
+    def version(self) -> str:
+        """Return the ``openapi`` version string, or ``""`` when absent."""
+        value = self.data.get("openapi")
+        return value if isinstance(value, str) else ""
 
 
 @dataclass(slots=True)
@@ -62,6 +75,9 @@ class Operation:
     data: dict[str, Any]
     path_item: dict[str, Any]
     parameters: dict[tuple[str, str], OpenApiParameter] = field(default_factory=dict)
+    # The URI that relative references inside ``data`` resolve against: the
+    # description's own, or that of the file a ``$ref``'d path item lives in.
+    base_uri: str = ""
 
     @property
     def label(self) -> str:
@@ -77,17 +93,28 @@ class Operation:
             return None
         return self.parameters.get((name, in_))
 
+    def request_content(self) -> dict[str, Any]:
+        """Return the request body's ``content`` map, references followed."""
+        body = self.deref(self.data.get("requestBody"))
+        content = body.get("content") if isinstance(body, dict) else None
+        return content if isinstance(content, dict) else {}
+
     def request_media_types(self) -> list[str]:
         """Return the media types of the declared request body, in order."""
-        body = self.data.get("requestBody")
-        if not isinstance(body, dict):
-            return []
-        content = body.get("content")
-        return list(content) if isinstance(content, dict) else []
+        return list(self.request_content())
+
+    def deref(self, node: Any) -> Any:
+        """Return ``node`` with its ``$ref`` chain followed (when it has one)."""
+        resolver = self.source.resolver
+        if resolver is None or not isinstance(node, dict) or "$ref" not in node:
+            return node
+        target, _ = resolver.deref(node, self.base_uri or self.source.uri)
+        return target
 
 
 def index_operations(source: OpenApiSource, resolver: RefResolver) -> None:
     """Fill ``source.operations`` from its ``paths`` (and 3.2 extra methods)."""
+    source.resolver = resolver
     paths = source.data.get("paths")
     if not isinstance(paths, dict):
         return
@@ -121,6 +148,7 @@ def index_operations(source: OpenApiSource, resolver: RefResolver) -> None:
                 pointer=pointer,
                 data=data,
                 path_item=item,
+                base_uri=item_uri,
             )
             _collect_parameters(operation, item, data, resolver, item_uri)
             source.operations.append(operation)

@@ -1,26 +1,37 @@
 """Build an HTTP request from an operation and evaluated parameter values.
 
-Parameters are serialized by the operation's ``style`` and ``explode``
-(OpenAPI 3.x "Style Values"); bodies are encoded by media type.
+Serialization by ``style`` and ``explode`` lives in
+:mod:`arazzo_runner.openapi.serialize`; body encoding in
+:mod:`arazzo_runner.openapi.bodies`.
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import quote
 
 from arazzo_runner.errors import RequestBuildError
-from arazzo_runner.openapi.operations import OpenApiParameter, Operation
+from arazzo_runner.openapi.operations import Operation
+from arazzo_runner.openapi.serialize import (
+    serialize_cookie,
+    serialize_header,
+    serialize_path,
+    serialize_query,
+)
 
-# Characters RFC 3986 reserves; kept as they are only with allowReserved.
-_RESERVED = ":/?#[]@!$&'()*+,;="
+# OpenAPI ignores header parameters with these names: the request body, the
+# content negotiation and the security schemes set them.
+IGNORED_HEADER_PARAMETERS = frozenset({"accept", "content-type", "authorization"})
 
 
 @dataclass(slots=True)
 class HttpRequest:
-    """A request ready to send. ``query`` and ``headers`` keep their order."""
+    """A request ready to send.
+
+    ``query`` holds encoded name and value pairs in order; ``headers`` and
+    ``cookies`` hold plain pairs. ``path_values`` and ``query_values`` keep
+    the evaluated values for ``$request.path`` and ``$request.query``.
+    """
 
     method: str
     url: str
@@ -38,22 +49,58 @@ class HttpRequest:
         separator = "&" if "?" in self.url else "?"
         return self.url + separator + "&".join(f"{k}={v}" for k, v in self.query)
 
+    def header(self, name: str) -> str | None:
+        """Return the first value of a header (case-insensitive), or ``None``."""
+        lowered = name.lower()
+        return next((v for k, v in self.headers if k.lower() == lowered), None)
 
-def scalar_text(value: Any) -> str:
-    """Return the text form of a scalar as it goes into a URL or header."""
-    if value is True:
-        return "true"
-    if value is False:
-        return "false"
-    if value is None:
-        return ""
-    if isinstance(value, (dict, list)):
-        return json.dumps(value, separators=(",", ":"))
-    return str(value)
+    def set_header(self, name: str, value: str) -> None:
+        """Replace every value of a header with ``value``."""
+        lowered = name.lower()
+        self.headers = [(k, v) for k, v in self.headers if k.lower() != lowered]
+        self.headers.append((name, value))
 
 
-def _encode(text: str, *, allow_reserved: bool = False) -> str:
-    return quote(text, safe=_RESERVED if allow_reserved else "")
+def add_parameter(
+    request: HttpRequest, operation: Operation, name: str, in_: str, value: Any
+) -> str | None:
+    """Serialize one parameter into ``request`` as the operation declares it.
+
+    Path values are kept for :func:`expand_path`. Returns a warning when the
+    operation does not declare the parameter; it is sent all the same.
+
+    Raises:
+        RequestBuildError: the value cannot be serialized that way.
+    """
+    declared = operation.declared(name, in_)
+    warning = None
+    if declared is None and not (
+        in_ == "header" and name.lower() in IGNORED_HEADER_PARAMETERS
+    ):
+        warning = (
+            f"{in_} parameter {name!r} is not declared by {operation.label}; "
+            "it is sent anyway"
+        )
+    if in_ == "path":
+        if declared is None and "{" + name + "}" not in operation.path:
+            warning = (
+                f"path parameter {name!r} matches no placeholder of "
+                f"{operation.path!r}; it is not sent"
+            )
+        request.path_values[name] = value
+    elif in_ == "query":
+        request.query_values[name] = value
+        request.query.extend(serialize_query(name, value, declared))
+    elif in_ == "header":
+        request.headers.append((name, serialize_header(name, value, declared)))
+    elif in_ == "cookie":
+        request.cookies.extend(serialize_cookie(name, value, declared))
+    else:
+        raise RequestBuildError(
+            f"parameter {name!r} has 'in' {in_!r}",
+            hint="use path, query, header or cookie",
+        )
+    return warning
 
 
 def expand_path(operation: Operation, base: str, values: dict[str, Any]) -> str:
@@ -67,11 +114,8 @@ def expand_path(operation: Operation, base: str, values: dict[str, Any]) -> str:
     position = 0
     while True:
         start = path.find("{", position)
-        if start < 0:
-            result.append(path[position:])
-            break
-        end = path.find("}", start)
-        if end < 0:
+        end = path.find("}", start) if start >= 0 else -1
+        if start < 0 or end < 0:
             result.append(path[position:])
             break
         result.append(path[position:start])
@@ -82,175 +126,6 @@ def expand_path(operation: Operation, base: str, values: dict[str, Any]) -> str:
                 hint=f"add a parameter with name: {name} and in: path to the step",
             )
         declared = operation.declared(name, "path")
-        result.append(_serialize_path(name, values[name], declared))
+        result.append(serialize_path(name, values[name], declared))
         position = end + 1
     return base + "".join(result)
-
-
-def _serialize_path(name: str, value: Any, declared: OpenApiParameter | None) -> str:
-    style = declared.style if declared else "simple"
-    explode = declared.explode if declared else False
-    if declared and declared.content_type:
-        return _encode(json.dumps(value, separators=(",", ":")))
-    if isinstance(value, list):
-        items = [_encode(scalar_text(item)) for item in value]
-        if style == "label":
-            return "." + ("." if explode else ",").join(items)
-        if style == "matrix":
-            if explode:
-                return "".join(f";{name}={item}" for item in items)
-            return f";{name}=" + ",".join(items)
-        return ",".join(items)
-    if isinstance(value, dict):
-        pairs = [(_encode(str(k)), _encode(scalar_text(v))) for k, v in value.items()]
-        if style == "matrix" and explode:
-            return "".join(f";{k}={v}" for k, v in pairs)
-        joined = (
-            ",".join(f"{k}={v}" for k, v in pairs)
-            if explode
-            else ",".join(f"{k},{v}" for k, v in pairs)
-        )
-        if style == "label":
-            return "." + (joined.replace(",", ".") if explode else joined)
-        if style == "matrix":
-            return f";{name}=" + joined
-        return joined
-    text = _encode(scalar_text(value))
-    if style == "label":
-        return "." + text
-    if style == "matrix":
-        return f";{name}={text}"
-    return text
-
-
-def serialize_query(
-    name: str, value: Any, declared: OpenApiParameter | None
-) -> list[tuple[str, str]]:
-    """Return the encoded query pairs for one parameter."""
-    style = declared.style if declared else "form"
-    explode = declared.explode if declared else True
-    reserved = declared.allow_reserved if declared else False
-    key = _encode(name)
-
-    def enc(text: str) -> str:
-        return _encode(text, allow_reserved=reserved)
-
-    if declared and declared.content_type:
-        return [(key, enc(json.dumps(value, separators=(",", ":"))))]
-    if isinstance(value, list):
-        texts = [enc(scalar_text(item)) for item in value]
-        if style == "spaceDelimited" and not explode:
-            return [(key, "%20".join(texts))]
-        if style == "pipeDelimited" and not explode:
-            return [(key, "|".join(texts))]
-        if explode:
-            return [(key, text) for text in texts]
-        return [(key, ",".join(texts))]
-    if isinstance(value, dict):
-        if style == "deepObject":
-            return [
-                (f"{key}%5B{_encode(str(k))}%5D", enc(scalar_text(v)))
-                for k, v in value.items()
-            ]
-        if explode:
-            return [(_encode(str(k)), enc(scalar_text(v))) for k, v in value.items()]
-        flat = ",".join(
-            f"{enc(str(k))},{enc(scalar_text(v))}" for k, v in value.items()
-        )
-        return [(key, flat)]
-    return [(key, enc(scalar_text(value)))]
-
-
-def serialize_header(value: Any, declared: OpenApiParameter | None) -> str:
-    """Return a header value in the ``simple`` style."""
-    if declared and declared.content_type:
-        return json.dumps(value, separators=(",", ":"))
-    explode = declared.explode if declared else False
-    if isinstance(value, list):
-        return ",".join(scalar_text(item) for item in value)
-    if isinstance(value, dict):
-        if explode:
-            return ",".join(f"{k}={scalar_text(v)}" for k, v in value.items())
-        return ",".join(f"{k},{scalar_text(v)}" for k, v in value.items())
-    return scalar_text(value)
-
-
-def serialize_cookie(value: Any, declared: OpenApiParameter | None) -> str:
-    """Return a cookie value in the ``form`` style."""
-    if declared and declared.content_type:
-        return quote(json.dumps(value, separators=(",", ":")), safe="")
-    if isinstance(value, list):
-        return ",".join(scalar_text(item) for item in value)
-    if isinstance(value, dict):
-        return ",".join(f"{k},{scalar_text(v)}" for k, v in value.items())
-    return scalar_text(value)
-
-
-def choose_content_type(
-    declared: str | None, operation: Operation
-) -> tuple[str, str | None]:
-    """Return the content type to send and a warning when the choice was a guess.
-
-    The step's ``contentType`` wins. Otherwise: the operation's only media
-    type; ``application/json`` when it is one of several; the first of several
-    (with a warning); JSON when the operation declares none.
-    """
-    if declared:
-        return declared, None
-    media_types = operation.request_media_types()
-    if len(media_types) == 1:
-        return media_types[0], None
-    if "application/json" in media_types:
-        return "application/json", None
-    if media_types:
-        return media_types[0], (
-            f"{operation.label} accepts several media types; sending "
-            f"{media_types[0]!r}, set requestBody.contentType to choose"
-        )
-    return "application/json", None
-
-
-def is_json_media_type(content_type: str) -> bool:
-    """Return whether a media type is JSON (``application/json`` or ``+json``)."""
-    essence = content_type.split(";", 1)[0].strip().lower()
-    return essence == "application/json" or essence.endswith("+json")
-
-
-def encode_body(payload: Any, content_type: str) -> bytes:
-    """Encode an evaluated payload for ``content_type``.
-
-    Raises:
-        RequestBuildError: the payload cannot be encoded that way.
-    """
-    essence = content_type.split(";", 1)[0].strip().lower()
-    if isinstance(payload, bytes):
-        return payload
-    if is_json_media_type(essence):
-        if isinstance(payload, str):
-            # A string payload that already holds JSON text is sent as is.
-            try:
-                json.loads(payload)
-                return payload.encode()
-            except ValueError:
-                pass
-        return json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode()
-    if essence == "application/x-www-form-urlencoded":
-        if isinstance(payload, str):
-            return payload.encode()
-        if isinstance(payload, dict):
-            pairs: list[str] = []
-            for key, value in payload.items():
-                values = value if isinstance(value, list) else [value]
-                pairs.extend(
-                    f"{quote(str(key), safe='')}={quote(scalar_text(item), safe='')}"
-                    for item in values
-                )
-            return "&".join(pairs).encode()
-        raise RequestBuildError(
-            "a form-urlencoded payload must be an object or a string",
-            hint="write the payload as an object of field names to values",
-        )
-    if isinstance(payload, str):
-        return payload.encode()
-    # TODO: multipart/form-data bodies are not encoded yet; they go out as JSON.
-    return json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode()

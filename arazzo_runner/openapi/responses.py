@@ -1,48 +1,202 @@
-"""Decode response bodies into the values runtime expressions read."""
+"""Decode response bodies for runtime expressions, and check them against the
+operation's responses.
+
+Decoding: JSON and ``+json`` bodies are parsed; XML, ``text/*`` and other
+text types become strings (decoded by their ``charset``, UTF-8 by default);
+anything else stays bytes; an empty body is ``None``.
+"""
 
 from __future__ import annotations
 
+import codecs
 import json
+import logging
+from pathlib import Path
 from typing import Any
 
-from arazzo_runner.openapi.requests import is_json_media_type
-
-_TEXT_TYPES = (
-    "application/xml",
-    "application/x-www-form-urlencoded",
-    "application/javascript",
-    "application/yaml",
+from arazzo_runner.document.sources import is_remote
+from arazzo_runner.openapi.bodies import (
+    is_json_media_type,
+    is_xml_media_type,
+    media_essence,
 )
+from arazzo_runner.openapi.operations import Operation
+
+logger = logging.getLogger(__name__)
+
+_TEXT_TYPES = frozenset(
+    {
+        "application/x-www-form-urlencoded",
+        "application/javascript",
+        "application/ecmascript",
+        "application/yaml",
+        "application/x-yaml",
+        "application/graphql",
+    }
+)
+# Validation messages list at most this many schema errors per response.
+_MAX_SCHEMA_ERRORS = 5
 
 
 def decode_body(content: bytes, content_type: str | None) -> Any:
     """Return the body as parsed JSON, text or bytes; ``None`` when empty.
 
-    JSON and ``+json`` media types are parsed. Without a ``Content-Type``, a
-    body that parses as JSON is taken as JSON. Other text types (``text/*``,
-    XML, ``+xml``) stay text, and anything else stays bytes.
+    Without a ``Content-Type``, a body that parses as JSON is taken as JSON
+    and one that is UTF-8 text as text. A JSON body that does not parse stays
+    text, so that criteria can still read it.
     """
     if not content:
         return None
-    essence = (content_type or "").split(";", 1)[0].strip().lower()
+    essence = media_essence(content_type or "")
+    charset = _charset(content_type)
     if not essence or is_json_media_type(essence):
         try:
-            return json.loads(content)
-        except ValueError:
-            if essence:
-                return _text(content)
+            return json.loads(content.decode(charset or "utf-8"))
+        except (ValueError, LookupError):
+            pass
+        return _text(content, charset)
     if (
-        not essence
-        or essence.startswith("text/")
-        or essence.endswith("+xml")
+        essence.startswith("text/")
+        or is_xml_media_type(essence)
+        or essence.endswith("+yaml")
         or essence in _TEXT_TYPES
     ):
-        return _text(content)
+        return _text(content, charset)
     return content
 
 
-def _text(content: bytes) -> str | bytes:
+def _charset(content_type: str | None) -> str | None:
+    if not content_type:
+        return None
+    for parameter in content_type.split(";")[1:]:
+        key, _, value = parameter.partition("=")
+        if key.strip().lower() == "charset":
+            name = value.strip().strip('"')
+            try:
+                return codecs.lookup(name).name
+            except LookupError:
+                return None
+    return None
+
+
+def _text(content: bytes, charset: str | None) -> str | bytes:
     try:
-        return content.decode("utf-8")
+        return content.decode(charset or "utf-8")
     except UnicodeDecodeError:
         return content
+
+
+def body_length(value: Any) -> int | None:
+    """Return the byte length of a binary body, or ``None`` for other bodies."""
+    return len(value) if isinstance(value, (bytes, bytearray)) else None
+
+
+# Validation against the description, with openapi-core
+
+
+def validate_response(
+    operation: Operation,
+    status_code: int,
+    headers: list[tuple[str, str]],
+    content: bytes,
+    content_type: str | None,
+) -> list[str]:
+    """Check a response against the operation's response declaration.
+
+    Returns one message per problem: an undeclared status code, a body that
+    does not match the media type's schema, a missing or invalid header.
+    """
+    from openapi_core.templating.responses.exceptions import ResponseNotFound
+
+    validator, spec = _validator(operation)
+    operation_path = spec
+    for token in operation.pointer[1:].split("/"):
+        operation_path = operation_path / token.replace("~1", "/").replace("~0", "~")
+    header_map = _Headers(headers)
+    problems = []
+    try:
+        # NOTE: _iter_errors is openapi-core's internal entry point (0.19 to
+        # 0.23) that takes the operation directly. The public one finds the
+        # operation from the request URL and the declared servers, which
+        # fails when --server replaces them and for the 'query' method.
+        errors = list(
+            validator._iter_errors(
+                status_code,
+                content,
+                header_map,
+                media_essence(content_type or ""),
+                operation_path,
+            )
+        )
+    except Exception as exc:  # openapi-core raises many unrelated types.
+        logger.debug("response validation of %s failed: %r", operation.label, exc)
+        return [f"the response could not be validated: {exc}"]
+    for error in errors:
+        if isinstance(error, ResponseNotFound):
+            problems.append(
+                f"status {status_code} is not a declared response of {operation.label}"
+            )
+            continue
+        problems.append(_describe(error))
+    return problems
+
+
+def _describe(error: Exception) -> str:
+    cause = error.__cause__
+    schema_errors = getattr(cause, "schema_errors", None)
+    if schema_errors:
+        details = []
+        for schema_error in list(schema_errors)[:_MAX_SCHEMA_ERRORS]:
+            where = "/".join(str(part) for part in schema_error.absolute_path)
+            details.append(
+                f"{'/' + where if where else 'body'}: {schema_error.message}"
+            )
+        return f"{error}: " + "; ".join(details)
+    if cause is not None and str(cause):
+        return f"{error}: {cause}"
+    return str(error)
+
+
+class _Headers(dict[str, str]):
+    """Response headers with case-insensitive lookup, first value kept."""
+
+    def __init__(self, pairs: list[tuple[str, str]]) -> None:
+        super().__init__()
+        for name, value in pairs:
+            self.setdefault(name.lower(), value)
+
+    def __getitem__(self, key: str) -> str:
+        return super().__getitem__(key.lower())
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and super().__contains__(key.lower())
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return super().get(key.lower(), default)
+
+
+def _validator(operation: Operation) -> tuple[Any, Any]:
+    """Return the openapi-core response validator of the operation's source.
+
+    Built on first use and kept on the source, because building the schema
+    path of a large description takes a while.
+    """
+    source = operation.source
+    if source.response_validator is None:
+        from jsonschema_path import SchemaPath
+        from openapi_core.validation.response import validators
+
+        base_uri = (
+            source.uri if is_remote(source.uri) else Path(source.uri).resolve().as_uri()
+        )
+        spec = SchemaPath.from_dict(source.data, base_uri=base_uri)
+        version = source.version
+        if version.startswith("3.0"):
+            cls: Any = validators.V30ResponseValidator
+        elif version.startswith("3.2"):
+            cls = validators.V32ResponseValidator
+        else:
+            cls = validators.V31ResponseValidator
+        source.response_validator = (cls(spec), spec)
+    validator, spec = source.response_validator
+    return validator, spec

@@ -337,8 +337,13 @@ def test_xpath_criterion(expression: str, version: str | None, passed: bool) -> 
 def test_xpath_rejects_json_context(scope: Scope) -> None:
     criterion = compile_criterion("/a", context="$response.body", type="xpath")
     result = criterion.evaluate(scope)
-    assert result.passed is False
-    assert "not XML text" in (result.reason or "")
+    assert result == CriterionResult(False, "context is not XML text but dict")
+
+
+def test_xpath_malformed_xml_fails() -> None:
+    criterion = compile_criterion("/a", context="$response.body", type="xpath")
+    result = criterion.evaluate(make_scope("<a>"))
+    assert (result.reason or "").startswith("context is not well-formed XML: ")
 
 
 def test_xpath_entities_not_expanded() -> None:
@@ -510,3 +515,50 @@ def test_jsonpath_query_whitespace_trimmed(scope: Scope) -> None:
 def test_comparison_needs_operator(condition: str) -> None:
     with pytest.raises(ExpressionSyntaxError, match="invalid JSONPath query"):
         compile_criterion(condition, context="$response.body", type="jsonpath")
+
+
+def test_regex_future_warning_silenced(scope: Scope) -> None:
+    criterion = compile_criterion(
+        "[[s]", context="$response.body#/status", type="regex"
+    )
+    assert criterion.evaluate(scope).passed is True
+
+
+NAMESPACED = '<?xml version="1.0" encoding="UTF-8"?><a xmlns:p="urn:p"><p:b>x</p:b></a>'
+
+
+@pytest.mark.parametrize(
+    ("expression", "passed"),
+    [("/a/p:b = 'x'", True), ("/a/p:b = 'y'", False), ("/a/q:b", None)],
+    ids=["declared prefix", "declared prefix false", "undeclared prefix"],
+)
+def test_xpath_document_prefixes(expression: str, passed: bool | None) -> None:
+    criterion = compile_criterion(expression, context="$response.body", type="xpath")
+    result = criterion.evaluate(make_scope(NAMESPACED))
+    assert result.passed is bool(passed)
+    if passed is None:
+        assert "XPST0081" in (result.reason or "")
+
+
+def test_comparison_with_runtime_expression(scope: Scope) -> None:
+    criterion = compile_criterion(
+        "$.id == $steps.createTraining.outputs.trainingId && $.items[0].id < $inputs.count",
+        context="$response.body",
+        type="jsonpath",
+    )
+    assert criterion.evaluate(scope).passed is True
+
+
+def test_comparison_expression_suggestion() -> None:
+    criterion = compile_criterion(
+        "$.id == $inputs.id", context="$response.body", type="jsonpath"
+    )
+    assert criterion.leniencies[0].suggestion == "$response.body#/id == $inputs.id"
+
+
+def test_comparison_expression_leniency_index() -> None:
+    criterion = compile_criterion(
+        "$.a == $steps.s.o", context="$response.body", type="jsonpath"
+    )
+    codes = [(item.code, item.index) for item in criterion.leniencies]
+    assert codes == [("LEN-1", 0), ("LEN-9", 16)]

@@ -21,7 +21,7 @@ def canonical(values: list[Any]) -> str:
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case["name"] for case in CASES])
-def test_compliance_case(case: dict[str, Any]) -> None:
+def test_jsonpath_compliance_case(case: dict[str, Any]) -> None:
     selector = case["selector"]
     if case.get("invalid_selector"):
         with pytest.raises(ExpressionSyntaxError):

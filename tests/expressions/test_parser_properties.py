@@ -12,6 +12,7 @@ from arazzo_runner.expressions.conditions import parse_condition
 from arazzo_runner.expressions.criteria import compile_criterion
 from arazzo_runner.expressions.jsonpath import GOESSNER, RFC_9535
 from arazzo_runner.expressions.lenient_jsonpath import parse_jsonpath_comparison
+from arazzo_runner.expressions.loose import loose_compare, loose_equals
 from arazzo_runner.expressions.pointer import format_pointer, parse_pointer
 from arazzo_runner.expressions.runtime import parse_expression
 from arazzo_runner.expressions.template import evaluate_output, parse_value
@@ -186,3 +187,18 @@ def test_criteria_survive_any_body(body: Any) -> None:
         assert isinstance(result.passed, bool)
     simple = compile_criterion("$response.body#/status == 'x' && $response.body[0] < 1")
     assert isinstance(simple.evaluate(scope).passed, bool)
+
+
+@given(JSON_VALUES, JSON_VALUES)
+def test_loose_equality_is_symmetric(left: Any, right: Any) -> None:
+    assert loose_equals(left, right) == loose_equals(right, left)
+
+
+@given(JSON_VALUES)
+def test_loose_equality_is_reflexive(value: Any) -> None:
+    assert loose_equals(value, value)
+
+
+@given(JSON_VALUES, JSON_VALUES, st.sampled_from(["<", "<=", ">", ">="]))
+def test_loose_order_never_raises(left: Any, right: Any, operator: str) -> None:
+    assert isinstance(loose_compare(operator, left, right), bool)

@@ -68,7 +68,7 @@ def test_rfc_fragment_example(text: str, expected: Any) -> None:
         "empty tokens",
     ],
 )
-def test_pointer_tokens(text: str, tokens: tuple[str, ...]) -> None:
+def test_pointer_tokens_after_decoding(text: str, tokens: tuple[str, ...]) -> None:
     assert parse_pointer(text).tokens == tokens
 
 
@@ -129,5 +129,5 @@ def test_pointer_syntax_error(text: str, message: str, index: int) -> None:
         ([], ""),
     ],
 )
-def test_pointer_format(tokens: list[str], text: str) -> None:
+def test_pointer_format_encodes_tokens(tokens: list[str], text: str) -> None:
     assert format_pointer(tokens) == text

@@ -322,3 +322,9 @@ def test_syntax_error_draws_caret() -> None:
 def test_dotted_walk_prefers_longest_key(segments: list[str], expected: Any) -> None:
     value = {"a.b": {"c": 1}, "a": {"x": 2, "b": {"c": 3}}, "list": ["x", "y"]}
     assert walk_dotted(value, segments) == expected
+
+
+def test_missing_dot_message_at_end() -> None:
+    with pytest.raises(ExpressionSyntaxError) as caught:
+        parse_expression("$inputs")
+    assert caught.value.message == "expected '.' after '$inputs', found end of text"

@@ -1,0 +1,101 @@
+"""Parsed documents kept on disk between runs, keyed by a hash of their bytes.
+
+Parsing a large YAML description takes most of a run's time (about 0.5 s for
+a 3 MB file with libyaml); reading the cached JSON of the same data takes a
+few tens of milliseconds. Entries are named by the SHA-256 of the document's
+bytes, so an edited file is simply a new entry, and a stale entry is never
+read. Only documents of at least :data:`MIN_CACHED_BYTES` are cached.
+
+The folder is ``$ARAZZO_RUNNER_CACHE_DIR`` when set, else
+``$XDG_CACHE_HOME/arazzo-runner``, else ``~/.cache/arazzo-runner``. Setting
+``ARAZZO_RUNNER_CACHE_DIR`` to ``off`` (or to an empty string) turns the
+cache off. The cache is an optimisation only: a folder that cannot be
+written, or an entry that cannot be read, is logged and ignored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from arazzo_runner.document.reader import ParsedDocument
+
+logger = logging.getLogger(__name__)
+
+CACHE_DIR_VARIABLE = "ARAZZO_RUNNER_CACHE_DIR"
+MIN_CACHED_BYTES = 256 * 1024
+# Bump when the reader's output changes, so that old entries are not read.
+FORMAT_VERSION = 1
+
+
+def cache_dir() -> Path | None:
+    """Return the cache folder, or ``None`` when caching is turned off."""
+    configured = os.environ.get(CACHE_DIR_VARIABLE)
+    if configured is not None:
+        if configured.strip().lower() in ("", "off"):
+            return None
+        return Path(configured).expanduser()
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    base = Path(xdg) if xdg else Path.home() / ".cache"
+    return base / "arazzo-runner"
+
+
+def _entry(content: bytes) -> Path | None:
+    folder = cache_dir()
+    if folder is None or len(content) < MIN_CACHED_BYTES:
+        return None
+    digest = hashlib.sha256(content).hexdigest()
+    return folder / f"v{FORMAT_VERSION}-{digest}.json"
+
+
+def load_cached(content: bytes, uri: str) -> ParsedDocument | None:
+    """Return the cached parse of ``content`` as a document at ``uri``, if any."""
+    entry = _entry(content)
+    if entry is None:
+        return None
+    try:
+        text = entry.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        logger.debug("cannot read cache entry %s: %s", entry, exc)
+        return None
+    try:
+        stored: Any = json.loads(text)
+        positions = {
+            pointer: (int(line), int(column))
+            for pointer, (line, column) in stored["positions"].items()
+        }
+        data = stored["data"]
+    except (ValueError, KeyError, TypeError) as exc:
+        logger.debug("ignoring invalid cache entry %s: %s", entry, exc)
+        return None
+    logger.debug("read %s from the cache (%s)", uri, entry.name)
+    return ParsedDocument(uri, data, positions)
+
+
+def store(content: bytes, document: ParsedDocument) -> None:
+    """Write the parse of ``content`` to the cache; failures are only logged."""
+    entry = _entry(content)
+    if entry is None:
+        return
+    payload = {"data": document.data, "positions": document.positions}
+    try:
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        # Write to a temporary file and rename it, so that a concurrent run
+        # never reads half an entry.
+        handle, temporary = tempfile.mkstemp(dir=entry.parent, suffix=".tmp")
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as file:
+                json.dump(payload, file, ensure_ascii=False, separators=(",", ":"))
+            os.replace(temporary, entry)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+    except (OSError, TypeError, ValueError) as exc:
+        logger.debug("cannot write cache entry %s: %s", entry, exc)
