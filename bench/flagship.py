@@ -33,8 +33,13 @@ def arazzo() -> str:
 def start_mock() -> tuple[subprocess.Popen[str], str]:
     process = subprocess.Popen(
         [
-            arazzo(), "mock", str(REPLICATE / "openapi" / "replicate-openapi.yml"),
-            "--scenario", str(REPLICATE / "scenarios" / "success.yaml"), "--port", "0",
+            arazzo(),
+            "mock",
+            str(REPLICATE / "openapi" / "replicate-openapi.yml"),
+            "--scenario",
+            str(REPLICATE / "scenarios" / "success.yaml"),
+            "--port",
+            "0",
         ],
         stdout=subprocess.PIPE,
         text=True,
@@ -47,13 +52,22 @@ def start_mock() -> tuple[subprocess.Popen[str], str]:
 def run_once(url: str) -> tuple[float, float]:
     """Return the wall time in seconds and the peak RSS in MB of one run."""
     command = [
-        arazzo(), "run", str(REPLICATE / "arazzo" / "train-model-and-poll.arazzo.yaml"),
-        "--inputs", str(REPLICATE / "inputs.example.json"),
-        "--server", f"replicateApi={url}/v1", "--max-retry-wait", "0",
-        "--format", "json",
+        arazzo(),
+        "run",
+        str(REPLICATE / "arazzo" / "train-model-and-poll.arazzo.yaml"),
+        "--inputs",
+        str(REPLICATE / "inputs.example.json"),
+        "--server",
+        f"replicateApi={url}/v1",
+        "--max-retry-wait",
+        "0",
+        "--format",
+        "json",
     ]
     started = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - started
     if os.waitstatus_to_exitcode(status) != 0:
@@ -74,9 +88,13 @@ def main() -> None:
         mock.wait()
     wall = statistics.median(r[0] for r in results)
     memory = max(r[1] for r in results)
-    print(f"flagship arazzo run: median {wall:.3f} s over {args.runs} runs "
-          f"(target < {TARGET_SECONDS} s)")
-    print(f"flagship arazzo run: peak memory {memory:.1f} MB (target < {TARGET_MEGABYTES} MB)")
+    print(
+        f"flagship arazzo run: median {wall:.3f} s over {args.runs} runs "
+        f"(target < {TARGET_SECONDS} s)"
+    )
+    print(
+        f"flagship arazzo run: peak memory {memory:.1f} MB (target < {TARGET_MEGABYTES} MB)"
+    )
 
 
 if __name__ == "__main__":

@@ -7,7 +7,11 @@ import arazzo_runner
 
 def test_all_lists_public_names() -> None:
     public = {name for name in vars(arazzo_runner) if not name.startswith("_")}
-    modules = {name for name in public if type(getattr(arazzo_runner, name)).__name__ == "module"}
+    modules = {
+        name
+        for name in public
+        if type(getattr(arazzo_runner, name)).__name__ == "module"
+    }
     assert set(arazzo_runner.__all__) == public - modules
 
 

@@ -16,7 +16,17 @@ from arazzo_runner.document.reader import ParsedDocument, read_path
 from arazzo_runner.errors import DocumentError
 
 _ROUTE = re.compile(r"^(?P<method>[A-Za-z]+)\s+(?P<path>/\S*)$")
-_METHODS = {"GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE", "QUERY"}
+_METHODS = {
+    "GET",
+    "PUT",
+    "POST",
+    "DELETE",
+    "OPTIONS",
+    "HEAD",
+    "PATCH",
+    "TRACE",
+    "QUERY",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,14 +97,21 @@ class _Loader:
         self.parsed = parsed
         self.name = name
 
-    def fail(self, pointer: str, message: str, hint: str | None = None) -> DocumentError:
+    def fail(
+        self, pointer: str, message: str, hint: str | None = None
+    ) -> DocumentError:
         return DocumentError(message, location=self.parsed.location(pointer), hint=hint)
 
     def scenario(self) -> Scenario:
         data = self.parsed.data
         if not isinstance(data, dict):
             raise self.fail("", "a scenario must be an object", "start with 'routes:'")
-        unknown = set(data) - {"description", "require", "validateRequestBodies", "routes"}
+        unknown = set(data) - {
+            "description",
+            "require",
+            "validateRequestBodies",
+            "routes",
+        }
         if unknown:
             raise self.fail(
                 f"/{sorted(unknown)[0]}",
@@ -103,13 +120,21 @@ class _Loader:
             )
         routes = data.get("routes")
         if not isinstance(routes, list) or not routes:
-            raise self.fail("/routes" if "routes" in data else "", "'routes' must be a non-empty list")
+            raise self.fail(
+                "/routes" if "routes" in data else "",
+                "'routes' must be a non-empty list",
+            )
         validate = data.get("validateRequestBodies", True)
         if not isinstance(validate, bool):
-            raise self.fail("/validateRequestBodies", "'validateRequestBodies' must be true or false")
+            raise self.fail(
+                "/validateRequestBodies",
+                "'validateRequestBodies' must be true or false",
+            )
         return Scenario(
             name=self.name,
-            routes=tuple(self.route(item, f"/routes/{i}") for i, item in enumerate(routes)),
+            routes=tuple(
+                self.route(item, f"/routes/{i}") for i, item in enumerate(routes)
+            ),
             require_headers=self.require(data.get("require"), "/require") or {},
             validate_body=validate,
         )
@@ -123,14 +148,23 @@ class _Loader:
         if not isinstance(headers, dict) or not all(
             isinstance(v, str) for v in headers.values()
         ):
-            raise self.fail(f"{pointer}/headers", "'headers' must map header names to strings")
+            raise self.fail(
+                f"{pointer}/headers", "'headers' must map header names to strings"
+            )
         return {str(k): v for k, v in headers.items()}
 
     def route(self, item: Any, pointer: str) -> Route:
         if not isinstance(item, dict):
             raise self.fail(pointer, "a route must be an object")
-        allowed = {"request", "responses", "sequenceBy", "creates", "known", "require",
-                   "validateRequestBody"}
+        allowed = {
+            "request",
+            "responses",
+            "sequenceBy",
+            "creates",
+            "known",
+            "require",
+            "validateRequestBody",
+        }
         unknown = set(item) - allowed
         if unknown:
             raise self.fail(
@@ -158,7 +192,9 @@ class _Loader:
                 )
         responses = item.get("responses")
         if not isinstance(responses, list) or not responses:
-            raise self.fail(f"{pointer}/responses", "'responses' must be a non-empty list")
+            raise self.fail(
+                f"{pointer}/responses", "'responses' must be a non-empty list"
+            )
         creates = item.get("creates")
         if creates is not None and not isinstance(creates, str):
             raise self.fail(f"{pointer}/creates", "'creates' must be a resource name")
@@ -168,7 +204,8 @@ class _Loader:
             path=path,
             pattern=_path_pattern(path),
             responses=tuple(
-                self.response(r, f"{pointer}/responses/{i}") for i, r in enumerate(responses)
+                self.response(r, f"{pointer}/responses/{i}")
+                for i, r in enumerate(responses)
             ),
             sequence_by=item.get("sequenceBy"),
             creates=creates,
@@ -179,10 +216,19 @@ class _Loader:
 
     def response(self, item: Any, pointer: str) -> MockResponse:
         if not isinstance(item, dict) or set(item) - {"status", "headers", "body"}:
-            raise self.fail(pointer, "a response is an object with status, headers and body")
+            raise self.fail(
+                pointer, "a response is an object with status, headers and body"
+            )
         status = item.get("status", 200)
-        if isinstance(status, bool) or not isinstance(status, int) or not 100 <= status <= 599:
-            raise self.fail(f"{pointer}/status", f"status must be an HTTP status code, not {status!r}")
+        if (
+            isinstance(status, bool)
+            or not isinstance(status, int)
+            or not 100 <= status <= 599
+        ):
+            raise self.fail(
+                f"{pointer}/status",
+                f"status must be an HTTP status code, not {status!r}",
+            )
         headers = item.get("headers", {})
         if not isinstance(headers, dict):
             raise self.fail(f"{pointer}/headers", "'headers' must map names to values")

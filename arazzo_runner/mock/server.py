@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import socket
 import threading
 from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -43,7 +44,9 @@ class MockServer:
         port: int = 0,
         log_path: Path | None = None,
     ) -> None:
-        self.scenario = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+        self.scenario = (
+            scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+        )
         cache = DocumentCache()
         self._openapi_uri = str(openapi_path)
         self._openapi = cache.get(self._openapi_uri).data
@@ -126,21 +129,32 @@ class MockServer:
         lowered = {k.lower(): v for k, v in headers.items()}
         for name, expected in required.items():
             if lowered.get(name.lower()) != expected:
-                return 401, {}, {
-                    "title": "Unauthenticated",
-                    "detail": "You did not pass a valid authentication token",
-                    "status": 401,
-                }
+                return (
+                    401,
+                    {},
+                    {
+                        "title": "Unauthenticated",
+                        "detail": "You did not pass a valid authentication token",
+                        "status": 401,
+                    },
+                )
         problem = self._check_body(route, method, parsed_body, bool(body))
         if problem is not None:
-            return 422, {}, {"title": "Invalid request", "detail": problem, "status": 422}
+            return (
+                422,
+                {},
+                {"title": "Invalid request", "detail": problem, "status": 422},
+            )
         with self._lock:
             if route.known is not None:
                 value = path_values.get(route.known, "")
                 if not any(value in ids for ids in self._ids.values()):
                     return 404, {}, {"detail": "Not found.", "status": 404}
             generated = self._new_id(route.creates) if route.creates else None
-            key = (self.scenario.routes.index(route), path_values.get(route.sequence_by or ""))
+            key = (
+                self.scenario.routes.index(route),
+                path_values.get(route.sequence_by or ""),
+            )
             position = self._positions.get(key, 0)
             self._positions[key] = position + 1
         response = route.responses[min(position, len(route.responses) - 1)]
@@ -187,11 +201,17 @@ class MockServer:
         import jsonschema  # Imported here: only routes with a JSON body need it.
 
         validator = jsonschema.Draft202012Validator(schema)
-        errors = sorted(validator.iter_errors(body), key=lambda e: list(e.absolute_path))
+        errors = sorted(
+            validator.iter_errors(body), key=lambda e: list(e.absolute_path)
+        )
         if not errors:
             return None
         return "; ".join(
-            ("/" + "/".join(str(p) for p in error.absolute_path) + ": " if error.absolute_path else "")
+            (
+                "/" + "/".join(str(p) for p in error.absolute_path) + ": "
+                if error.absolute_path
+                else ""
+            )
             + error.message
             for error in errors
         )
@@ -212,7 +232,9 @@ class MockServer:
         if not isinstance(operation, dict) or "requestBody" not in operation:
             return None
         request_body, uri = self._resolver.deref(operation["requestBody"], uri)
-        content = request_body.get("content") if isinstance(request_body, dict) else None
+        content = (
+            request_body.get("content") if isinstance(request_body, dict) else None
+        )
         required = bool(isinstance(request_body, dict) and request_body.get("required"))
         media = content.get("application/json") if isinstance(content, dict) else None
         schema = media.get("schema") if isinstance(media, dict) else None
@@ -222,7 +244,13 @@ class MockServer:
 
     def _check_placeholders(self) -> None:
         values = RequestValues(
-            path={}, query={}, headers={}, body=None, generated_id=None, now="", base_url=""
+            path={},
+            query={},
+            headers={},
+            body=None,
+            generated_id=None,
+            now="",
+            base_url="",
         )
         for route in self.scenario.routes:
             for response in route.responses:
@@ -234,6 +262,12 @@ def _handler_class(mock: MockServer) -> type[BaseHTTPRequestHandler]:
     class _Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
+        def setup(self) -> None:
+            super().setup()
+            # Headers and body go out in separate writes; without this, Nagle's
+            # algorithm and delayed ACKs add about 40 ms to every response.
+            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
         def log_message(self, format: str, *args: Any) -> None:
             logger.debug("mock: " + format, *args)
 
@@ -242,7 +276,9 @@ def _handler_class(mock: MockServer) -> type[BaseHTTPRequestHandler]:
             body = self.rfile.read(length) if length else b""
             headers = dict(self.headers.items())
             try:
-                status, extra, payload = mock.answer(self.command, self.path, headers, body)
+                status, extra, payload = mock.answer(
+                    self.command, self.path, headers, body
+                )
             except DocumentError as exc:
                 status, extra, payload = 500, {}, {"detail": f"scenario error: {exc}"}
             data = b"" if payload is None else json.dumps(payload).encode()

@@ -24,6 +24,9 @@ class Received:
     query: dict[str, list[str]]
     headers: dict[str, str]
     body: bytes
+    # The query string and path exactly as sent, before any decoding.
+    raw_query: str = ""
+    raw_path: str = ""
 
     def json(self) -> Any:
         return json.loads(self.body)
@@ -100,6 +103,8 @@ class ScriptedServer:
                     query=parse_qs(parts.query, keep_blank_values=True),
                     headers={k.lower(): v for k, v in self.headers.items()},
                     body=self.rfile.read(length) if length else b"",
+                    raw_query=parts.query,
+                    raw_path=parts.path,
                 )
                 with server._lock:
                     server.requests.append(received)
@@ -127,5 +132,6 @@ class ScriptedServer:
                 self.wfile.write(payload)
 
             do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _handle
+            do_QUERY = do_OPTIONS = do_TRACE = do_HEAD = _handle
 
         return _Handler
