@@ -93,7 +93,8 @@ def main() -> None:
         f"(target < {TARGET_SECONDS} s)"
     )
     print(
-        f"flagship arazzo run: peak memory {memory:.1f} MB (target < {TARGET_MEGABYTES} MB)"
+        f"flagship arazzo run: peak memory {memory:.1f} MB "
+        f"(target < {TARGET_MEGABYTES} MB)"
     )
 
 
