@@ -127,6 +127,20 @@ def main() -> None:
     metavar="SECONDS",
     help="Cap each wait before a retry, in seconds (0: no waiting).",
 )
+@click.option(
+    "--max-steps",
+    type=click.IntRange(min=1),
+    default=1000,
+    show_default=True,
+    help="Most step executions in one run, retries excluded; guards goto loops.",
+)
+@click.option(
+    "--max-depth",
+    type=click.IntRange(min=1),
+    default=32,
+    show_default=True,
+    help="Deepest nesting of workflows calling workflows.",
+)
 @click.option("--strict", is_flag=True, help="Treat every warning as an error.")
 @click.option(
     "--format",
@@ -162,6 +176,8 @@ def run(
     servers: tuple[str, ...],
     sources: tuple[str, ...],
     max_retry_wait: float | None,
+    max_steps: int,
+    max_depth: int,
     strict: bool,
     output_format: str,
     timeout: float,
@@ -206,7 +222,11 @@ def run(
             servers=server_map,
             sources=source_map,
             strict=strict,
-            limits=Limits(max_retry_wait=max_retry_wait),
+            limits=Limits(
+                max_step_executions=max_steps,
+                max_depth=max_depth,
+                max_retry_wait=max_retry_wait,
+            ),
             timeout=timeout,
             verify_tls=not insecure,
             observers=[ProgressPrinter(_echo_err)],

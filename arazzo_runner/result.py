@@ -17,6 +17,7 @@ ERROR_KINDS = (
     "criteria-failed",
     "transport-error",
     "request-error",
+    "response-invalid",
     "failure-action-end",
     "workflow-failed",
     "dependency-failed",
@@ -24,6 +25,21 @@ ERROR_KINDS = (
     "depth-limit-exceeded",
     "workflow-recursion",
 )
+
+
+def json_safe(value: Any) -> Any:
+    """Return ``value`` with every binary body replaced by its length.
+
+    Bytes (a binary response body kept as an output) become
+    ``{"binary": true, "length": N}``, since JSON has no bytes type.
+    """
+    if isinstance(value, (bytes, bytearray)):
+        return {"binary": True, "length": len(value)}
+    if isinstance(value, dict):
+        return {key: json_safe(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [json_safe(item) for item in value]
+    return value
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,7 +104,7 @@ class StepResult:
             "attempts": len(self.attempts),
             "statusCode": self.status_code,
             "attemptDetails": [attempt.to_dict() for attempt in self.attempts],
-            "outputs": self.outputs,
+            "outputs": json_safe(self.outputs),
         }
 
 
@@ -126,7 +142,7 @@ class RunResult:
         return {
             "workflowId": self.workflow_id,
             "status": self.status,
-            "outputs": self.outputs,
+            "outputs": json_safe(self.outputs),
             "steps": [step.to_dict() for step in self.steps],
             "warnings": list(self.warnings),
             "error": None if self.error is None else self.error.to_dict(),

@@ -177,3 +177,37 @@ def test_validate_reports_problem(tmp_path: Path) -> None:
     completed = run_arazzo("validate", str(path))
     assert completed.returncode == 1
     assert "operation-target" in completed.stdout
+
+
+def test_max_steps_option_limits_loops(
+    tmp_path: Path, api_server: ScriptedServer
+) -> None:
+    (tmp_path / "openapi.yaml").write_text(yaml.safe_dump(OPENAPI))
+    looping = dict(
+        ECHO_WORKFLOW,
+        steps=[
+            dict(
+                ECHO_WORKFLOW["steps"][0],
+                onSuccess=[{"name": "again", "type": "goto", "stepId": "get"}],
+            )
+        ],
+    )
+    path = tmp_path / "flow.arazzo.yaml"
+    path.write_text(yaml.safe_dump(document([looping])))
+    api_server.route("GET", "/v1/items/a", Reply(200, {"name": "A"}))
+    completed = run_arazzo(
+        "run",
+        str(path),
+        "--input",
+        "id=a",
+        "--server",
+        f"api={api_server.url}/v1",
+        "--max-steps",
+        "3",
+        "--format",
+        "json",
+    )
+    result = json.loads(completed.stdout)
+    assert completed.returncode == 1
+    assert result["error"]["kind"] == "step-limit-exceeded"
+    assert len(api_server.requests) == 3

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from arazzo_runner.engine import simple_schema
 from arazzo_runner.errors import InputError, Location
 
 
@@ -26,6 +27,14 @@ def validate_inputs(
         )
     if not schema:
         return
+    violations = simple_schema.check(schema, inputs)
+    if violations is not None:
+        if violations:
+            _raise(
+                workflow_id,
+                [f"{pointer}: {message}" for pointer, message in violations],
+            )
+        return
     import jsonschema  # Imported here: runs without an input schema skip it.
     from referencing import Registry, Resource
     from referencing.jsonschema import DRAFT202012
@@ -37,12 +46,19 @@ def validate_inputs(
         {"$ref": "urn:arazzo:inputs"}, registry=registry
     )
     errors = sorted(validator.iter_errors(inputs), key=lambda e: list(e.absolute_path))
-    if not errors:
-        return
-    lines = []
-    for error in errors:
-        pointer = "/" + "/".join(str(part) for part in error.absolute_path)
-        lines.append(f"{pointer}: {_describe(error)}")
+    if errors:
+        _raise(
+            workflow_id,
+            [
+                "/"
+                + "/".join(str(part) for part in error.absolute_path)
+                + f": {_describe(error)}"
+                for error in errors
+            ],
+        )
+
+
+def _raise(workflow_id: str, lines: list[str]) -> None:
     raise InputError(
         f"inputs of workflow {workflow_id!r} are invalid:\n  " + "\n  ".join(lines),
         location=Location(pointer="/inputs"),

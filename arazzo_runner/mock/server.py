@@ -281,16 +281,9 @@ def _handler_class(mock: MockServer) -> type[BaseHTTPRequestHandler]:
                 )
             except DocumentError as exc:
                 status, extra, payload = 500, {}, {"detail": f"scenario error: {exc}"}
-            data = b"" if payload is None else json.dumps(payload).encode()
-            self.send_response(status)
-            if payload is not None:
-                extra.setdefault("Content-Type", "application/json")
-            for name, value in extra.items():
-                self.send_header(name, value)
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
             parts = urlsplit(self.path)
+            # Recorded before the response goes out, so that a client that
+            # has its answer always finds the request in the log.
             mock.record(
                 {
                     "method": self.command,
@@ -304,6 +297,15 @@ def _handler_class(mock: MockServer) -> type[BaseHTTPRequestHandler]:
                     "status": status,
                 }
             )
+            data = b"" if payload is None else json.dumps(payload).encode()
+            self.send_response(status)
+            if payload is not None:
+                extra.setdefault("Content-Type", "application/json")
+            for name, value in extra.items():
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
 
         do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _handle
         do_HEAD = do_OPTIONS = do_TRACE = do_QUERY = _handle

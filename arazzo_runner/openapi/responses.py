@@ -142,16 +142,18 @@ def validate_response(
 
 
 def _describe(error: Exception) -> str:
+    """Return one line per schema error: where in the body, and what is wrong."""
     cause = error.__cause__
-    schema_errors = getattr(cause, "schema_errors", None)
+    schema_errors = list(getattr(cause, "schema_errors", None) or [])
     if schema_errors:
         details = []
-        for schema_error in list(schema_errors)[:_MAX_SCHEMA_ERRORS]:
+        for schema_error in schema_errors[:_MAX_SCHEMA_ERRORS]:
             where = "/".join(str(part) for part in schema_error.absolute_path)
-            details.append(
-                f"{'/' + where if where else 'body'}: {schema_error.message}"
-            )
-        return f"{error}: " + "; ".join(details)
+            details.append(f"{'/' + where if where else '/'}: {schema_error.message}")
+        if len(schema_errors) > _MAX_SCHEMA_ERRORS:
+            details.append(f"{len(schema_errors) - _MAX_SCHEMA_ERRORS} more")
+        what = "header" if "header" in type(error).__name__.lower() else "body"
+        return f"the {what} does not match its schema: " + "; ".join(details)
     if cause is not None and str(cause):
         return f"{error}: {cause}"
     return str(error)

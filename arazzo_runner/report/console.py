@@ -11,7 +11,7 @@ from arazzo_runner.engine.events import (
     RequestFinished,
     RetryScheduled,
 )
-from arazzo_runner.result import RunResult
+from arazzo_runner.result import RunResult, json_safe
 
 
 class ProgressPrinter:
@@ -64,4 +64,4 @@ def format_summary(result: RunResult) -> str:
 def _display(value: Any) -> str:
     if isinstance(value, str):
         return value
-    return json.dumps(value, ensure_ascii=False)
+    return json.dumps(json_safe(value), ensure_ascii=False)

@@ -181,3 +181,29 @@ def test_cross_document_workflow(harness: Harness) -> None:
     harness.server.route("GET", "/v1/items", Reply(200, []))
     result = harness.runner(doc).run("parent")
     assert result.outputs == {"name": "far"}
+
+
+def test_cross_document_uses_own_components(harness: Harness) -> None:
+    child = dict(CHILD)
+    child["steps"] = [
+        dict(
+            CHILD["steps"][0],
+            parameters=[{"reference": "$components.parameters.itemId"}],
+        )
+    ]
+    other = document(
+        [child],
+        components={
+            "parameters": {"itemId": {"name": "id", "in": "path", "value": "own"}}
+        },
+    )
+    sub = harness.folder / "lib"
+    sub.mkdir()
+    (sub / "openapi.yaml").write_text((harness.folder / "openapi.yaml").read_text())
+    (sub / "child.arazzo.yaml").write_text(yaml.safe_dump(other))
+    doc = document([parent(workflowId="$sourceDescriptions.lib.child")])
+    doc["sourceDescriptions"].append({"name": "lib", "url": "lib/child.arazzo.yaml"})
+    harness.server.route("GET", "/v1/items/own", Reply(200, {"name": "mine"}))
+    harness.server.route("GET", "/v1/items", Reply(200, []))
+    result = harness.runner(doc).run("parent")
+    assert result.outputs == {"name": "mine"}

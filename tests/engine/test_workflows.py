@@ -205,3 +205,17 @@ def test_step_limit_stops_endless_goto(harness: Harness) -> None:
     ).run()
     assert result.error is not None
     assert result.error.kind == "step-limit-exceeded"
+
+
+def test_timeout_is_transport_error(harness: Harness) -> None:
+    import time
+
+    def slow(_request: object) -> Reply:
+        time.sleep(1.0)
+        return Reply(200, {"state": "late"})
+
+    harness.server.route("GET", "/v1/items/a1", slow)
+    result = harness.runner(document([poll_workflow([])]), timeout=0.2).run()
+    assert result.error is not None
+    assert result.error.kind == "transport-error"
+    assert "timed out" in result.error.message

@@ -132,6 +132,11 @@ class ScriptedServer:
                 self.wfile.write(payload)
 
             do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _handle
-            do_QUERY = do_OPTIONS = do_TRACE = do_HEAD = _handle
+
+            def __getattr__(self, name: str) -> Any:
+                # Any other method (QUERY, COPY, ...) is handled the same way.
+                if name.startswith("do_"):
+                    return self._handle
+                raise AttributeError(name)
 
         return _Handler

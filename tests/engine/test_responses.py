@@ -1,0 +1,230 @@
+"""Reading responses and validating them against the description, against a
+real server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import run_arazzo
+from tests.support.documents import arazzo, openapi, run_flow, write
+from tests.support.http_server import Reply, ScriptedServer
+
+PET_SCHEMA = {
+    "type": "object",
+    "required": ["name"],
+    "properties": {"name": {"type": "string"}, "age": {"type": "integer"}},
+}
+
+API = openapi(
+    {
+        "/pet": {
+            "get": {
+                "operationId": "getPet",
+                "responses": {
+                    "200": {
+                        "description": "ok",
+                        "content": {"application/json": {"schema": PET_SCHEMA}},
+                    }
+                },
+            }
+        }
+    }
+)
+
+
+def fetch(
+    tmp_path: Path,
+    server: ScriptedServer,
+    reply: Reply,
+    outputs: dict[str, str],
+    criteria: list[dict[str, Any]] | None = None,
+    **options: Any,
+) -> Any:
+    server.route("GET", "/pet", reply)
+    step: dict[str, Any] = {
+        "stepId": "get",
+        "operationId": "getPet",
+        "outputs": outputs,
+    }
+    if criteria:
+        step["successCriteria"] = criteria
+    doc = arazzo([step], outputs={k: f"$steps.get.outputs.{k}" for k in outputs})
+    return run_flow(tmp_path, server.url, API, doc, **options)
+
+
+def test_json_body_parsed(tmp_path: Path, api_server: ScriptedServer) -> None:
+    result = fetch(
+        tmp_path,
+        api_server,
+        Reply(200, {"name": "Rex", "age": 3}),
+        {"name": "$response.body#/name", "age": "$response.body#/age"},
+    )
+    assert result.outputs == {"name": "Rex", "age": 3}
+
+
+def test_plus_json_body_parsed(tmp_path: Path, api_server: ScriptedServer) -> None:
+    reply = Reply(
+        200,
+        b'{"title": "bad"}',
+        headers={"Content-Type": "application/problem+json; charset=utf-8"},
+    )
+    result = fetch(tmp_path, api_server, reply, {"title": "$response.body#/title"})
+    assert result.outputs == {"title": "bad"}
+
+
+def test_xml_body_kept_for_xpath(tmp_path: Path, api_server: ScriptedServer) -> None:
+    reply = Reply(
+        200,
+        b"<pet><name>Rex</name></pet>",
+        headers={"Content-Type": "application/xml"},
+    )
+    result = fetch(
+        tmp_path,
+        api_server,
+        reply,
+        {"body": "$response.body"},
+        [
+            {
+                "context": "$response.body",
+                "condition": "/pet/name[text()='Rex']",
+                "type": "xpath",
+            }
+        ],
+    )
+    assert result.status == "succeeded"
+    assert result.outputs == {"body": "<pet><name>Rex</name></pet>"}
+
+
+def test_text_body_decoded_by_charset(
+    tmp_path: Path, api_server: ScriptedServer
+) -> None:
+    reply = Reply(
+        200,
+        "café".encode("latin-1"),
+        headers={"Content-Type": "text/plain; charset=latin-1"},
+    )
+    result = fetch(tmp_path, api_server, reply, {"body": "$response.body"})
+    assert result.outputs == {"body": "café"}
+
+
+def test_empty_body_is_null(tmp_path: Path, api_server: ScriptedServer) -> None:
+    result = fetch(tmp_path, api_server, Reply(200, None), {"body": "$response.body"})
+    assert result.outputs == {"body": None}
+
+
+def test_binary_body_is_bytes(tmp_path: Path, api_server: ScriptedServer) -> None:
+    blob = bytes(range(200))
+    reply = Reply(200, blob, headers={"Content-Type": "image/png"})
+    api_server.route("GET", "/pet", reply)
+    doc = arazzo(
+        [
+            {
+                "stepId": "get",
+                "operationId": "getPet",
+                "outputs": {"body": "$response.body"},
+                "successCriteria": [{"condition": "$statusCode == 200"}],
+            }
+        ]
+    )
+    result = run_flow(tmp_path, api_server.url, API, doc)
+    assert result.status == "succeeded"
+    assert result.steps[0].outputs == {"body": blob}
+    reported = result.to_dict()["steps"][0]["outputs"]
+    assert reported == {"body": {"binary": True, "length": 200}}
+
+
+def test_invalid_response_warns(tmp_path: Path, api_server: ScriptedServer) -> None:
+    result = fetch(
+        tmp_path,
+        api_server,
+        Reply(200, {"age": "three"}),
+        {"age": "$response.body#/age"},
+        validate_responses=True,
+    )
+    assert result.status == "succeeded"
+    problems = [w for w in result.warnings if "does not match GET /pet" in w]
+    assert len(problems) == 1
+    assert "'name' is a required property" in problems[0]
+    assert "/age: 'three' is not of type 'integer'" in problems[0]
+
+
+def test_undeclared_status_warns(tmp_path: Path, api_server: ScriptedServer) -> None:
+    result = fetch(
+        tmp_path,
+        api_server,
+        Reply(418, {"name": "Rex"}),
+        {},
+        [{"condition": "$statusCode == 418"}],
+        validate_responses=True,
+    )
+    assert result.status == "succeeded"
+    assert any("status 418 is not a declared response" in w for w in result.warnings)
+
+
+def test_valid_response_has_no_warning(
+    tmp_path: Path, api_server: ScriptedServer
+) -> None:
+    result = fetch(
+        tmp_path,
+        api_server,
+        Reply(200, {"name": "Rex"}),
+        {},
+        validate_responses=True,
+    )
+    assert result.status == "succeeded"
+    assert result.warnings == []
+
+
+def test_invalid_response_fails_when_strict(
+    tmp_path: Path, api_server: ScriptedServer
+) -> None:
+    result = fetch(
+        tmp_path,
+        api_server,
+        Reply(200, {"age": 3}),
+        {},
+        validate_responses=True,
+        strict=True,
+    )
+    assert result.status == "failed"
+    assert result.error is not None
+    assert result.error.kind == "response-invalid"
+    assert "'name' is a required property" in result.error.message
+
+
+def test_validation_off_by_default(tmp_path: Path, api_server: ScriptedServer) -> None:
+    result = fetch(tmp_path, api_server, Reply(200, {"age": "x"}), {})
+    assert result.warnings == []
+
+
+@pytest.mark.parametrize("strict", [False, True], ids=["warn", "strict"])
+def test_cli_validate_responses(
+    tmp_path: Path, api_server: ScriptedServer, strict: bool
+) -> None:
+    api_server.route("GET", "/pet", Reply(200, {"age": 3}))
+    write(tmp_path, "openapi.yaml", API)
+    path = write(
+        tmp_path,
+        "flow.arazzo.yaml",
+        arazzo([{"stepId": "get", "operationId": "getPet"}]),
+    )
+    args = [
+        "run",
+        str(path),
+        "--server",
+        f"api={api_server.url}",
+        "--validate-responses",
+        "--format",
+        "json",
+    ]
+    completed = run_arazzo(*args, *(["--strict"] if strict else []))
+    result = json.loads(completed.stdout)
+    assert completed.returncode == (1 if strict else 0), completed.stderr
+    if strict:
+        assert result["error"]["kind"] == "response-invalid"
+    else:
+        assert any("'name' is a required property" in w for w in result["warnings"])
