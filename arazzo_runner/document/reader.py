@@ -122,11 +122,17 @@ def read_text(text: str, *, uri: str) -> ParsedDocument:
     if len(text) > MAX_DOCUMENT_BYTES:
         raise DocumentError("document is too large", location=Location(uri))
     stripped = text.lstrip()
-    if stripped.startswith(("{", "[")):
+    if stripped.startswith(("{", "[")) or uri.lower().endswith(".json"):
         try:
             return ParsedDocument(uri, json.loads(text))
-        except json.JSONDecodeError:
-            pass  # YAML flow style also starts with a brace: let YAML decide.
+        except json.JSONDecodeError as exc:
+            if uri.lower().endswith(".json"):
+                raise DocumentError(
+                    f"invalid JSON: {exc.msg}",
+                    location=Location(uri, None, exc.lineno, exc.colno),
+                    hint="check the brackets, commas and quotes near this position",
+                ) from exc
+            # YAML flow style also starts with a brace: let YAML decide.
     return _read_yaml(text, uri)
 
 

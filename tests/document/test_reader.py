@@ -102,3 +102,11 @@ def test_custom_tag_is_error() -> None:
 def test_custom_mapping_tag_is_error() -> None:
     with pytest.raises(DocumentError, match="unsupported YAML tag"):
         read_text("a: !!python/object/apply:os.system {args: [x]}\n", uri="t.yaml")
+
+
+def test_invalid_json_file_says_json(tmp_path: Path) -> None:
+    path = tmp_path / "inputs.json"
+    path.write_text('{"a": ')
+    with pytest.raises(DocumentError, match="invalid JSON") as caught:
+        read_path(path)
+    assert caught.value.location.line == 1

@@ -1,0 +1,46 @@
+"""Secrets stay out of text and data."""
+
+from __future__ import annotations
+
+import pytest
+
+from arazzo_runner.redaction import Redactor, is_secret_input
+
+
+@pytest.mark.parametrize(
+    ("name", "schema", "secret"),
+    [
+        ("apiToken", None, True),
+        ("CLIENT_SECRET", None, True),
+        ("Password", None, True),
+        ("apikey", None, True),
+        ("api_key", None, True),
+        ("awsCredential", None, True),
+        ("pin", {"type": "string", "format": "password"}, True),
+        ("pin", {"type": "string", "writeOnly": True}, True),
+        ("modelName", {"type": "string"}, False),
+    ],
+)
+def test_secret_inputs_are_recognised(name: str, schema: dict[str, object] | None, secret: bool) -> None:
+    assert is_secret_input(name, schema) is secret
+
+
+def test_secret_masked_inside_text() -> None:
+    redactor = Redactor(["r8_abcdef"])
+    assert redactor.text("Bearer r8_abcdef failed") == "Bearer *** failed"
+
+
+def test_scheme_word_stays_visible() -> None:
+    redactor = Redactor(["Bearer r8_abcdef"])
+    assert redactor.text("header was Bearer r8_abcdef") == "header was Bearer ***"
+
+
+def test_secret_masked_in_nested_data() -> None:
+    redactor = Redactor(["s3cr3t-value"])
+    assert redactor.data({"a": ["x s3cr3t-value"]}) == {"a": ["x ***"]}
+
+
+def test_credential_headers_masked_whole() -> None:
+    redactor = Redactor()
+    headers = redactor.headers([("Authorization", "Basic abc"), ("Accept", "x")])
+    assert headers == [("Authorization", "***"), ("Accept", "x")]
