@@ -22,6 +22,7 @@ _SECRET_NAME = re.compile(
 )
 # Values this short would mask ordinary words, so they are not searched for.
 _MIN_SECRET_LENGTH = 4
+_SCHEMES = frozenset({"bearer", "basic", "token", "digest"})
 
 
 def is_secret_input(name: str, schema: Mapping[str, Any] | None) -> bool:
@@ -42,16 +43,13 @@ class Redactor:
         self.add(secrets)
 
     def add(self, secrets: Iterable[str]) -> None:
-        """Add secret values; scheme words such as ``Bearer`` stay visible."""
+        """Add secret values; a scheme word such as ``Bearer`` stays visible."""
         for secret in secrets:
-            for candidate in (secret, *secret.split()):
-                if len(candidate) >= _MIN_SECRET_LENGTH and candidate.lower() not in (
-                    "bearer",
-                    "basic",
-                    "token",
-                    "digest",
-                ):
-                    self._secrets.add(candidate)
+            scheme, separator, rest = secret.partition(" ")
+            if separator and scheme.lower() in _SCHEMES and rest.strip():
+                secret = rest.strip()
+            if len(secret) >= _MIN_SECRET_LENGTH:
+                self._secrets.add(secret)
         if self._secrets:
             ordered = sorted(self._secrets, key=len, reverse=True)
             self._pattern = re.compile("|".join(re.escape(s) for s in ordered))
