@@ -9,6 +9,9 @@ $(BIN)/arazzo: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
+	# An editable install leaves the package uncompiled; compile it once so
+	# that each run starts faster, even where PYTHONDONTWRITEBYTECODE is set.
+	$(BIN)/python -m compileall -q arazzo_runner
 	touch $@
 
 ## demo: install, then run the Replicate flagship against the bundled mock API
