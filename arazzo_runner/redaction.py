@@ -3,7 +3,7 @@
 Secret values are the values of credential headers (Authorization,
 Proxy-Authorization, Cookie, Set-Cookie) and of inputs whose schema marks them
 (``format: password`` or ``writeOnly: true``) or whose name says they hold a
-credential. A :class:`Redactor` knows the secret values of one run and
+credential. A :class:`Redactor` stores the secret values of one run and
 replaces them wherever they appear, inside longer text too.
 """
 
@@ -26,7 +26,7 @@ _SCHEMES = frozenset({"bearer", "basic", "token", "digest"})
 
 
 def is_secret_input(name: str, schema: Mapping[str, Any] | None) -> bool:
-    """Return whether an input holds a secret, by its schema or its name."""
+    """Return whether an input contains a secret, by its schema or its name."""
     if schema and (
         schema.get("format") == "password" or schema.get("writeOnly") is True
     ):

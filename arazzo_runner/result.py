@@ -44,7 +44,7 @@ def json_safe(value: Any) -> Any:
 
 @dataclass(frozen=True, slots=True)
 class CriterionCheck:
-    """How one criterion of an attempt or action came out."""
+    """The outcome of one criterion of an attempt or action."""
 
     condition: str
     passed: bool

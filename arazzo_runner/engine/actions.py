@@ -76,7 +76,7 @@ def retry_wait(
 
 
 def parse_retry_after(value: str | None, now: float) -> float | None:
-    """Return the wait a ``Retry-After`` header asks for, or ``None``."""
+    """Return the wait a ``Retry-After`` header requests, or ``None``."""
     if value is None:
         return None
     text = value.strip()

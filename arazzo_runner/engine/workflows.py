@@ -33,7 +33,7 @@ logger = logging.getLogger("arazzo_runner.engine")
 
 @dataclass(slots=True)
 class WorkflowOutcome:
-    """How one workflow execution ended."""
+    """The end state of one workflow execution."""
 
     workflow_id: str
     status: str
