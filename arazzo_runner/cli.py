@@ -315,47 +315,39 @@ def mock(openapi: Path, scenario: Path, port: int, log_path: Path | None) -> Non
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(["text", "json"]),
+    type=click.Choice(["text", "json", "github"]),
     default="text",
     show_default=True,
-    help="Report format on stdout.",
+    help="Report format on stdout: text lines, one JSON object, or GitHub "
+    "Actions annotations.",
 )
-def validate(documents: tuple[Path, ...], strict: bool, output_format: str) -> None:
-    """Check DOCUMENTS and report every problem found."""
-    from arazzo_runner.diagnostics import Diagnostic
-    from arazzo_runner.document.loader import load
-    from arazzo_runner.errors import Location
-    from arazzo_runner.planner import prepare
+@click.option(
+    "--source",
+    "sources",
+    multiple=True,
+    metavar="NAME=PATH_OR_URL",
+    help="Load a source description from another path or URL (every DOCUMENT).",
+)
+def validate(
+    documents: tuple[Path, ...],
+    strict: bool,
+    output_format: str,
+    sources: tuple[str, ...],
+) -> None:
+    """Check DOCUMENTS and report every problem found.
 
-    found: list[Diagnostic] = []
-    for document in documents:
-        try:
-            diagnostics = prepare(load(str(document))).diagnostics
-        except ArazzoError as exc:
-            diagnostics = [
-                Diagnostic(
-                    "error",
-                    "unreadable",
-                    exc.message,
-                    exc.location or Location(str(document)),
-                    exc.hint,
-                )
-            ]
-        if strict:
-            diagnostics = [
-                Diagnostic("error", d.code, d.message, d.location, d.hint)
-                for d in diagnostics
-            ]
-        found.extend(diagnostics)
+    Exits with 0 when no document has an error (warnings are allowed) and 1
+    otherwise.
+    """
+    from arazzo_runner.report.diagnostics import format_diagnostics
+    from arazzo_runner.validate import validate_document
+
+    source_map = _pairs(sources, "--source", "NAME=PATH_OR_URL")
+    found = [
+        diagnostic
+        for document in documents
+        for diagnostic in validate_document(document, strict=strict, sources=source_map)
+    ]
+    click.echo(format_diagnostics(found, output_format), nl=False)
     errors = [d for d in found if d.severity == "error"]
-    if output_format == "json":
-        click.echo(
-            json.dumps(
-                {"diagnostics": [d.to_dict() for d in found]}, ensure_ascii=False
-            )
-        )
-    else:
-        for diagnostic in found:
-            click.echo(str(diagnostic))
-        click.echo(f"{len(errors)} errors, {len(found) - len(errors)} warnings")
     sys.exit(EXIT_FAILED if errors else EXIT_SUCCEEDED)

@@ -38,6 +38,19 @@ class Reporter(Protocol):
         """Record a warning at ``pointer`` of ``loaded``."""
 
 
+def unavailable_sources(loaded: LoadedDocument) -> set[str]:
+    """Return the names of declared sources that failed to load.
+
+    The loader has reported each one; references into them cannot be
+    checked, so they are not reported again.
+    """
+    return {
+        source.name
+        for source in loaded.document.source_descriptions
+        if source.name not in loaded.openapi and source.name not in loaded.arazzo
+    }
+
+
 def find_workflow(
     report: Reporter, loaded: LoadedDocument, prefix: str, reference: str, pointer: str
 ) -> str | None:
@@ -46,6 +59,8 @@ def find_workflow(
         rest = reference[len(_SOURCE_PREFIX) :]
         name, _, workflow_id = rest.partition(".")
         child = loaded.arazzo.get(name)
+        if child is None and name in unavailable_sources(loaded):
+            return None
         if child is None:
             report.error(
                 loaded,
@@ -84,6 +99,8 @@ def find_operation_by_id(
     if text.startswith(_SOURCE_PREFIX):
         name, _, operation_id = text[len(_SOURCE_PREFIX) :].partition(".")
         source = sources.get(name)
+        if source is None and name in unavailable_sources(loaded):
+            return None
         if source is None:
             report.error(
                 loaded,
@@ -100,7 +117,7 @@ def find_operation_by_id(
                 pointer,
                 "operation-target",
                 f"source {name!r} has no operation with operationId {operation_id!r}",
-                "operationIds are case-sensitive; check the spelling",
+                _spelling_hint(operation_id, source.operations),
             )
             return None
         return matches[0]
@@ -146,14 +163,33 @@ def find_operation_by_id(
                     f"write $sourceDescriptions.{text}",
                 )
                 return op
+    if unavailable_sources(loaded):
+        return None  # The operation may be in a source that did not load.
     report.error(
         loaded,
         pointer,
         "operation-target",
         f"no source has an operation with operationId {text!r}",
-        "operationIds are case-sensitive; check the spelling",
+        _spelling_hint(
+            text, [op for source in sources.values() for op in source.operations]
+        ),
     )
     return None
+
+
+def _spelling_hint(operation_id: str, operations: list[Operation]) -> str:
+    """Suggest the operationIds that differ from ``operation_id`` only in case."""
+    lowered = operation_id.lower()
+    near = sorted(
+        {
+            op.operation_id
+            for op in operations
+            if op.operation_id and op.operation_id.lower() == lowered
+        }
+    )
+    if near:
+        return f"operationIds are case-sensitive: did you mean {', '.join(near)}?"
+    return "operationIds are case-sensitive; check the spelling"
 
 
 def find_operation_by_path(
@@ -171,6 +207,8 @@ def find_operation_by_path(
         )
         return None
     source = loaded.openapi.get(parts.source_name)
+    if source is None and parts.source_name in unavailable_sources(loaded):
+        return None
     if source is None:
         report.error(
             loaded,

@@ -21,6 +21,7 @@ from arazzo_runner.document.model import (
     Step,
     Workflow,
 )
+from arazzo_runner.document.reader import escape_pointer_segment
 from arazzo_runner.errors import ExpressionSyntaxError
 from arazzo_runner.expressions.criteria import compile_criterion
 from arazzo_runner.expressions.leniency import Leniency
@@ -549,7 +550,7 @@ class _Planner:
     ) -> dict[str, ValueNode]:
         result = {}
         for name, value in outputs.items():
-            output_pointer = f"{pointer}/{name}"
+            output_pointer = f"{pointer}/{escape_pointer_segment(name)}"
             if not _OUTPUT_NAME.match(name):
                 self.error(
                     loaded,

@@ -5,23 +5,21 @@ from __future__ import annotations
 import asyncio
 import os
 from collections.abc import Iterable, Mapping
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from arazzo_runner.diagnostics import Diagnostic
-from arazzo_runner.document.loader import load
 from arazzo_runner.engine.clock import Clock, SystemClock
 from arazzo_runner.engine.context import Limits, RunContext
 from arazzo_runner.engine.events import Observer
 from arazzo_runner.engine.workflows import run_workflow
-from arazzo_runner.errors import DocumentError, InputError, ValidationError
+from arazzo_runner.errors import DocumentError, InputError, Location, ValidationError
 from arazzo_runner.openapi.servers import base_url
 from arazzo_runner.plan import Plan
-from arazzo_runner.planner import prepare
 from arazzo_runner.redaction import Redactor, is_secret_input
 from arazzo_runner.result import RunError, RunResult
 from arazzo_runner.transport import DEFAULT_TIMEOUT_SECONDS, Transport
+from arazzo_runner.validate import make_strict, prepare_validated
 
 
 class Runner:
@@ -80,7 +78,7 @@ class Runner:
                 per source name.
             strict: treat every warning (accepted real-world forms included)
                 as an error.
-            clock: what the engine tells time and waits with.
+            clock: the clock the engine reads the time from and waits with.
             limits: step-execution, depth and retry-wait limits.
             timeout: seconds before one HTTP request times out.
             verify_tls: whether to verify TLS certificates.
@@ -93,14 +91,11 @@ class Runner:
             DocumentError: the document cannot be read.
             ValidationError: the document has errors (``diagnostics`` lists them).
         """
-        loaded = load(os.fspath(path), source_overrides=sources)
-        plan = prepare(loaded)
+        # The same validation as `arazzo validate`: schema, plan and semantics.
+        plan, _ = prepare_validated(path, sources=sources)
         plan.diagnostics.extend(_server_problems(plan, servers or {}))
         if strict:
-            plan.diagnostics = [
-                replace(d, severity="error") if d.severity == "warning" else d
-                for d in plan.diagnostics
-            ]
+            plan.diagnostics = make_strict(plan.diagnostics)
         if plan.errors:
             raise ValidationError(list(plan.diagnostics))
         return cls(
@@ -234,9 +229,26 @@ class Runner:
 
 
 def _server_problems(plan: Plan, servers: Mapping[str, str]) -> list[Diagnostic]:
-    """Report each operation that has no usable server and no override."""
+    """Report each operation that has no usable server and no override, and
+    each ``--server`` name that matches no source description."""
     problems: list[Diagnostic] = []
     seen: set[str] = set()
+    names = {
+        name
+        for workflow in plan.workflows.values()
+        for name in workflow.source_descriptions
+    }
+    for name in servers:
+        if name not in names:
+            problems.append(
+                Diagnostic(
+                    "warning",
+                    "unknown-server-source",
+                    f"--server {name}=...: no source description is named {name!r}",
+                    Location(plan.entry_uri),
+                    f"name one of: {', '.join(sorted(names)) or '(none)'}",
+                )
+            )
     for workflow in plan.workflows.values():
         for step in workflow.steps:
             operation = step.operation

@@ -124,7 +124,7 @@ def _cookie_header(
     """Join the jar's cookies for ``url`` with the step's cookie parameters.
 
     httpx leaves out the jar's cookies when a request brings its own
-    ``Cookie`` header, so the two are merged here; a parameter replaces a
+    ``Cookie`` header, so the two are merged here. A parameter replaces a
     jar cookie of the same name.
     """
     from urllib.request import Request

@@ -75,6 +75,17 @@ def _load_arazzo(
     diagnostics.extend(problems)
     loaded = LoadedDocument(document, parsed)
     loading = loading | {uri}
+    names = {source.name for source in document.source_descriptions}
+    for name in sorted(set(overrides) - names):
+        diagnostics.append(
+            Diagnostic(
+                "warning",
+                "unknown-source-override",
+                f"--source {name}=...: no source description is named {name!r}",
+                parsed.location("/sourceDescriptions"),
+                f"name one of: {', '.join(sorted(names)) or '(none)'}",
+            )
+        )
     for source in document.source_descriptions:
         if not source.url or not source.name:
             continue

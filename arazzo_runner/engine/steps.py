@@ -60,18 +60,10 @@ async def run_operation_attempt(
             Attempt(status_code=None, succeeded=False, error=message),
             error_kind="request-error",
         )
-    exchange = Exchange(
-        url=request.full_url(),
-        method=request.method.upper(),
-        request_headers={k.lower(): v for k, v in request.headers},
-        request_query=request.query_values,
-        request_path=request.path_values,
-        request_body=MISSING
-        if request.body is None
-        else _request_body_value(request, scope),
-    )
+    exchange = _request_exchange(request, scope)
     state.exchange = exchange
     display_url = run.redactor.text(exchange.url or "")
+
     try:
         response = await run.transport.send(request)
     except TransportError as exc:
@@ -90,6 +82,7 @@ async def run_operation_attempt(
         )
         attempt = judge(run, state, step, transport_error=message)
         return AttemptOutcome(attempt, error_kind="transport-error")
+
     exchange.status_code = response.status_code
     exchange.response_headers = _header_map(response.headers)
     exchange.response_content_type = response.content_type
@@ -105,6 +98,28 @@ async def run_operation_attempt(
             response.elapsed,
         )
     )
+    return _judge_response(run, state, step, response)
+
+
+def _request_exchange(request: HttpRequest, scope: Any) -> Exchange:
+    """Return the exchange that ``$url``, ``$method`` and ``$request`` read."""
+    return Exchange(
+        url=request.full_url(),
+        method=request.method.upper(),
+        request_headers={k.lower(): v for k, v in request.headers},
+        request_query=request.query_values,
+        request_path=request.path_values,
+        request_body=MISSING
+        if request.body is None
+        else _request_body_value(request, scope),
+    )
+
+
+def _judge_response(
+    run: RunContext, state: WorkflowState, step: PlannedStep, response: HttpResponse
+) -> AttemptOutcome:
+    """Decide the attempt from its criteria and, when asked, the response's
+    match with the operation's declared responses."""
     attempt = judge(run, state, step)
     error_kind = None if attempt.succeeded else "criteria-failed"
     if run.validate_responses:

@@ -5,35 +5,52 @@ XPath 3.1 is the default; the criterion type object selects ``xpath-30``,
 DTD and never uses the network, and the XPath functions that read resources
 or environment variables (``fn:doc``, ``fn:unparsed-text``,
 ``fn:environment-variable``) see none.
+
+``elementpath`` and ``lxml`` take about 80 ms to import, so they are imported
+on the first compilation, and a document without ``xpath`` criteria never
+loads them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
-
-import elementpath
-from elementpath.xpath30 import XPath30Parser
-from elementpath.xpath31 import XPath31Parser
-from lxml import etree
 
 from arazzo_runner.errors import ExpressionSyntaxError
 
 XPATH_VERSIONS = ("xpath-31", "xpath-30", "xpath-20", "xpath-10")
 """The XPath versions, the default first; 1.0.1 names only the last three."""
 
-_PARSERS: dict[str, Callable[[dict[str, str]], Any]] = {
-    "xpath-31": lambda namespaces: XPath31Parser(
-        namespaces, allow_environment=False, allow_external_resources=False
-    ),
-    "xpath-30": lambda namespaces: XPath30Parser(
-        namespaces, allow_environment=False, allow_external_resources=False
-    ),
-    "xpath-20": lambda namespaces: elementpath.XPath2Parser(namespaces),
-    "xpath-10": lambda namespaces: elementpath.XPath1Parser(namespaces),
-}
 _UNDECLARED_PREFIX = "err:XPST0081"
+
+
+class XPathContextError(ValueError):
+    """The context value is not well-formed XML text."""
+
+
+class XPathEvaluationError(ValueError):
+    """An XPath expression failed on one document, such as a type error."""
+
+
+def _make_parser(version: str, namespaces: dict[str, str]) -> Any:
+    """Return an ``elementpath`` parser of ``version`` that reads no resources."""
+    import elementpath  # deferred, see the module documentation
+
+    if version == "xpath-31":
+        from elementpath.xpath31 import XPath31Parser
+
+        return XPath31Parser(
+            namespaces, allow_environment=False, allow_external_resources=False
+        )
+    if version == "xpath-30":
+        from elementpath.xpath30 import XPath30Parser
+
+        return XPath30Parser(
+            namespaces, allow_environment=False, allow_external_resources=False
+        )
+    if version == "xpath-20":
+        return elementpath.XPath2Parser(namespaces)
+    return elementpath.XPath1Parser(namespaces)
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,9 +73,11 @@ class XPathQuery:
         Raises:
             ExpressionSyntaxError: The expression is invalid in that version.
         """
+        from elementpath import ElementPathError
+
         try:
-            token = _PARSERS[version]({}).parse(text)
-        except elementpath.ElementPathError as error:
+            token = _make_parser(version, {}).parse(text)
+        except ElementPathError as error:
             if error.code == _UNDECLARED_PREFIX:
                 return cls(text, version, None)
             raise ExpressionSyntaxError(
@@ -72,25 +91,33 @@ class XPathQuery:
         """Return the effective boolean value on ``document`` and a description.
 
         Raises:
-            ValueError: ``document`` is not well-formed XML text.
-            elementpath.ElementPathError: The expression fails on this document.
+            XPathContextError: ``document`` is not well-formed XML text.
+            XPathEvaluationError: The expression fails on this document.
         """
+        from elementpath import ElementPathError, XPathContext
+
         tree = parse_xml(document)
         token = self.token
-        if token is None:
-            declared = tree.getroot().nsmap
-            prefixes = {key: value for key, value in declared.items() if key}
-            token = _PARSERS[self.version](prefixes).parse(self.text)
-        result = token.evaluate(elementpath.XPathContext(tree))
-        return bool(token.boolean_value(result)), _describe(result)
+        try:
+            if token is None:
+                declared = tree.getroot().nsmap
+                prefixes = {key: value for key, value in declared.items() if key}
+                token = _make_parser(self.version, prefixes).parse(self.text)
+            result = token.evaluate(XPathContext(tree))
+            passed = bool(token.boolean_value(result))
+        except ElementPathError as error:
+            raise XPathEvaluationError(f"{error.code}: {error.message}") from error
+        return passed, _describe(result)
 
 
 def parse_xml(document: Any) -> Any:
     """Parse XML text (``str`` or ``bytes``) without entities, DTDs or network.
 
     Raises:
-        ValueError: ``document`` is not text, or not well-formed XML.
+        XPathContextError: ``document`` is not text, or not well-formed XML.
     """
+    from lxml import etree  # deferred, see the module documentation
+
     parser = etree.XMLParser(
         resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
     )
@@ -98,11 +125,13 @@ def parse_xml(document: Any) -> Any:
         # lxml rejects a str that carries an encoding declaration.
         document = document.encode("utf-8")
     if not isinstance(document, (bytes, bytearray)):
-        raise ValueError(f"context is not XML text but {type(document).__name__}")
+        raise XPathContextError(
+            f"context is not XML text but {type(document).__name__}"
+        )
     try:
         root = etree.fromstring(bytes(document), parser)
     except etree.XMLSyntaxError as error:
-        raise ValueError(f"context is not well-formed XML: {error}") from None
+        raise XPathContextError(f"context is not well-formed XML: {error}") from None
     return root.getroottree()
 
 

@@ -4,8 +4,9 @@
 
 * absent or ``simple``: a simple condition (see `conditions`); a ``context``,
   if given, is parsed but the condition reads the scope directly;
-* ``regex``: a Python ``re`` pattern searched (not anchored) in the
-  ``context`` value turned into text;
+* ``regex``: an ECMA-262 pattern, translated for Python's ``re`` (see
+  `ecma_regex`), searched (not anchored) in the ``context`` value turned
+  into text;
 * ``jsonpath``: an RFC 9535 query against the ``context`` value, passing when
   it selects at least one node. The type object ``{type: jsonpath, version:
   draft-goessner-dispatch-jsonpath-00}`` selects the Goessner dialect. A
@@ -22,17 +23,19 @@ from __future__ import annotations
 
 import json
 import re
-import warnings
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from elementpath import ElementPathError
-
 from arazzo_runner.errors import ExpressionSyntaxError
 from arazzo_runner.expressions import leniency
-from arazzo_runner.expressions._xpath import XPATH_VERSIONS, XPathQuery
+from arazzo_runner.expressions._xpath import (
+    XPATH_VERSIONS,
+    XPathContextError,
+    XPathEvaluationError,
+    XPathQuery,
+)
 from arazzo_runner.expressions.conditions import (
     Binary,
     Condition,
@@ -43,6 +46,7 @@ from arazzo_runner.expressions.conditions import (
     is_truthy,
     parse_condition,
 )
+from arazzo_runner.expressions.ecma_regex import compile_ecma_pattern
 from arazzo_runner.expressions.jsonpath import (
     GOESSNER,
     GOESSNER_VERSION,
@@ -253,20 +257,31 @@ def _compile_jsonpath(
     # YAML block scalars keep a final newline, which RFC 9535 does not allow.
     start = len(text) - len(text.lstrip())
     query_text = text.strip()
-    try:
-        query = dialect.compile(query_text, source=text, offset=start)
-    except ExpressionSyntaxError as query_error:
+    # A text that is not a valid query may be a comparison, a leniency. When
+    # both readings fail, the error for the text as one query is reported.
+    query_error: ExpressionSyntaxError | None = None
+    if dialect.may_be_query(query_text):
         try:
-            node, inner = parse_jsonpath_comparison(text, dialect)
-        except ExpressionSyntaxError:
+            query = dialect.compile(query_text, source=text, offset=start)
+        except ExpressionSyntaxError as error:
+            query_error = error
+        else:
+            return _JsonPathMatcher(query_text, dialect, query=query)
+    try:
+        node, inner = parse_jsonpath_comparison(text, dialect)
+    except ExpressionSyntaxError:
+        if query_error is not None:
             raise query_error from None
-        found = Leniency(
-            code=leniency.JSONPATH_COMPARISON,
-            message=f"jsonpath condition written as a comparison: {text!r}",
-            suggestion=suggest_simple_form(node, context),
-        )
-        return _JsonPathMatcher(text, dialect, node=node, leniencies=(found, *inner))
-    return _JsonPathMatcher(query_text, dialect, query=query)
+        node = None
+    if node is None:
+        query = dialect.compile(query_text, source=text, offset=start)
+        return _JsonPathMatcher(query_text, dialect, query=query)
+    found = Leniency(
+        code=leniency.JSONPATH_COMPARISON,
+        message=f"jsonpath condition written as a comparison: {text!r}",
+        suggestion=suggest_simple_form(node, context),
+    )
+    return _JsonPathMatcher(text, dialect, node=node, leniencies=(found, *inner))
 
 
 class XPathCriterion(CompiledCriterion):
@@ -286,10 +301,10 @@ class XPathCriterion(CompiledCriterion):
             return failure
         try:
             passed, detail = self.query.evaluate(value)
-        except ValueError as error:
-            if isinstance(error, ElementPathError):
-                raise
+        except XPathContextError as error:
             return CriterionResult(False, str(error))
+        except XPathEvaluationError as error:
+            return CriterionResult(False, f"evaluation failed: {error}")
         detail = f"{self.condition}: {detail}"
         if passed:
             return CriterionResult(True, None, detail)
@@ -323,7 +338,9 @@ def compile_criterion(
     if parsed_context is None:
         raise AssertionError("unreachable: a type is given, so a context is too")
     if kind == "regex":
-        return RegexCriterion(condition, _compile_regex(condition), parsed_context)
+        return RegexCriterion(
+            condition, compile_ecma_pattern(condition), parsed_context
+        )
     if kind == "jsonpath":
         dialect = GOESSNER if version == GOESSNER_VERSION else RFC_9535
         template = parse_template(condition, bare_words=False)
@@ -376,21 +393,6 @@ def _criterion_type(
             hint=f"write 'type: {kind}' without a version for the default dialect",
         )
     return kind, version
-
-
-def _compile_regex(pattern: str) -> re.Pattern[str]:
-    try:
-        # Python warns that patterns such as '[[' may change meaning in a
-        # future version; the pattern compiles with today's meaning.
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", FutureWarning)
-            return re.compile(pattern)
-    except re.error as error:
-        raise ExpressionSyntaxError(
-            f"invalid regular expression {pattern!r}: {error.msg}",
-            text=pattern,
-            index=error.pos or 0,
-        ) from None
 
 
 # Showing the values a condition compared

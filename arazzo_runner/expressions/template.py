@@ -10,10 +10,11 @@ A string value is read in one of three ways (Arazzo 1.0.1, "Runtime Expressions"
 
 Only ``{`` directly followed by ``$`` opens an embedded expression, so JSON
 text inside a string stays literal. Two non-standard forms are accepted and
-reported as leniencies. A whitespace-separated word that is a whole runtime
-expression, such as ``Bearer $inputs.apiToken``, is substituted as if it were
-written ``{$inputs.apiToken}``. A ``{$`` that opens no valid expression stays
-literal text. Objects and arrays are read member by member.
+reported as leniencies. A bare word that is a runtime expression, such as
+``Bearer $inputs.apiToken``, is substituted as if it were written
+``{$inputs.apiToken}`` (see `_read_bare_word` for where such a word starts
+and ends). A ``{$`` that opens no valid expression stays literal text.
+Objects and arrays are read member by member.
 """
 
 from __future__ import annotations
@@ -41,6 +42,11 @@ OmitCallback = Callable[[str, str], None]
 """Called as ``on_omit(pointer, expression_text)`` when a member is left out."""
 
 _WHITESPACE = " \t\r\n\f\v"
+# Punctuation that may come between the start of a word and a bare expression,
+# as in `($inputs.x)`, and punctuation that ends the expression, as in
+# `Hello $inputs.name,`.
+_BARE_WORD_OPENERS = "([\"'"
+_BARE_WORD_CLOSERS = ",.;:!?)]}'\""
 
 
 class UnresolvedExpressionError(ArazzoError):
@@ -336,8 +342,7 @@ def _parse_template(
             literal.append(text[index:stop])
             index = stop
             continue
-        at_word_start = index == 0 or text[index - 1] in _WHITESPACE
-        if bare_words and text[index] == "$" and at_word_start:
+        if bare_words and text[index] == "$" and _at_word_start(text, index):
             word, stop = _read_bare_word(text, index, found)
             if word is not None:
                 flush()
@@ -410,12 +415,27 @@ def _read_embedded(
 _BARE_WORD_EXCLUDED = (SourceDescriptionExpression, ComponentExpression)
 
 
+def _at_word_start(text: str, index: int) -> bool:
+    """Return whether only opening punctuation precedes ``index`` in its word."""
+    while index > 0 and text[index - 1] in _BARE_WORD_OPENERS:
+        index -= 1
+    return index == 0 or text[index - 1] in _WHITESPACE
+
+
 def _read_bare_word(
     text: str, start: int, found: list[Leniency]
 ) -> tuple[Embedded | None, int]:
+    """Read a bare expression from ``start`` to the end of its word.
+
+    The word ends at whitespace, and trailing punctuation such as ``,`` or
+    ``)`` stays literal text, so that ``Hello $inputs.name,`` substitutes
+    ``$inputs.name``. A name that ends in such punctuation needs braces.
+    """
     stop = start
     while stop < len(text) and text[stop] not in _WHITESPACE:
         stop += 1
+    while stop > start and text[stop - 1] in _BARE_WORD_CLOSERS:
+        stop -= 1
     try:
         expression = parse_expression_at(text, start, stop)
     except ExpressionSyntaxError:

@@ -1,24 +1,103 @@
-"""Placeholders in scripted responses: ``{{path.training_id}}``, ``{{id}}``...
+"""Placeholders in scripted responses, such as ``{{path.training_id}}``.
 
-A string that is exactly one placeholder takes the value's own type (an
-object stays an object); a placeholder inside longer text is replaced by the
-value's text. Placeholders are looked up, never executed.
+A string that is exactly one placeholder takes the value's own type, so an
+object stays an object. A placeholder inside longer text is replaced by the
+value's text. Placeholders are parsed here and looked up, never executed.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from arazzo_runner.document.sources import resolve_pointer
 from arazzo_runner.errors import DocumentError
 
-_OPEN, _CLOSE = "{{", "}}"
+OPEN, CLOSE = "{{", "}}"
+# Names without a key. The other placeholders take one: path.NAME,
+# query.NAME, header.NAME and body#/pointer.
+_SIMPLE_NAMES = frozenset({"id", "now", "baseUrl", "body"})
+_KEYED_SOURCES = frozenset({"path", "query", "header"})
+_HINT = (
+    "use {{id}}, {{now}}, {{baseUrl}}, {{body}}, {{body#/pointer}}, "
+    "{{path.NAME}}, {{query.NAME}} or {{header.NAME}}"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Placeholder:
+    """One ``{{name}}`` in a template string, with the name stripped."""
+
+    name: str
+
+    @property
+    def source(self) -> str:
+        """The part before the key: ``path``, ``query``, ``header``, ``body``..."""
+        if self.name.startswith("body#"):
+            return "body"
+        return self.name.partition(".")[0]
+
+    @property
+    def key(self) -> str:
+        """The key after the source: a parameter name, a header or a pointer."""
+        if self.name.startswith("body#"):
+            return self.name[len("body#") :]
+        return self.name.partition(".")[2]
+
+
+def parse_text(text: str) -> list[str | Placeholder]:
+    """Split ``text`` into literal parts and placeholders.
+
+    Raises:
+        DocumentError: a ``{{`` is never closed, or a name is empty or unknown.
+    """
+    parts: list[str | Placeholder] = []
+    position = 0
+    while (start := text.find(OPEN, position)) >= 0:
+        end = text.find(CLOSE, start + len(OPEN))
+        if end < 0:
+            raise DocumentError(
+                f"placeholder in {text!r} is not closed with '}}}}'",
+                hint="write placeholders as {{NAME}}; '{{' always opens one",
+            )
+        if start > position:
+            parts.append(text[position:start])
+        parts.append(_placeholder(text[start + len(OPEN) : end].strip()))
+        position = end + len(CLOSE)
+    if position < len(text):
+        parts.append(text[position:])
+    return parts
+
+
+def _placeholder(name: str) -> Placeholder:
+    placeholder = Placeholder(name)
+    if name in _SIMPLE_NAMES:
+        return placeholder
+    if placeholder.source == "body" and placeholder.key.startswith("/"):
+        return placeholder
+    if placeholder.source in _KEYED_SOURCES and placeholder.key:
+        return placeholder
+    raise DocumentError(f"unknown placeholder {{{{{name}}}}}", hint=_HINT)
+
+
+def iter_strings(
+    template: Any, path: tuple[str | int, ...] = ()
+) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    """Yield every string inside ``template`` with its path of keys and indexes."""
+    if isinstance(template, str):
+        yield path, template
+    elif isinstance(template, dict):
+        for key, item in template.items():
+            yield from iter_strings(item, (*path, key))
+    elif isinstance(template, list):
+        for index, item in enumerate(template):
+            yield from iter_strings(item, (*path, index))
 
 
 class RequestValues:
-    """What placeholders can read about the request being answered."""
+    """The parts of the request being handled that placeholders can read."""
 
     def __init__(
         self,
@@ -33,47 +112,41 @@ class RequestValues:
     ) -> None:
         self.path = path
         self.query = query
-        self.headers = {k.lower(): v for k, v in headers.items()}
+        self.headers = {name.lower(): value for name, value in headers.items()}
         self.body = body
         self.generated_id = generated_id
         self.now = now
         self.base_url = base_url
 
-    def lookup(self, name: str) -> Any:
-        """Return the value of placeholder ``name`` (``None`` when absent).
-
-        Raises:
-            DocumentError: ``name`` is not a known placeholder.
-        """
-        if name == "id":
-            return self.generated_id
-        if name == "now":
-            return self.now
-        if name == "baseUrl":
-            return self.base_url
-        if name == "body":
-            return self.body
-        if name.startswith("body#"):
+    def lookup(self, placeholder: Placeholder) -> Any:
+        """Return the value of ``placeholder``; ``None`` when the request lacks it."""
+        simple = {
+            "id": self.generated_id,
+            "now": self.now,
+            "baseUrl": self.base_url,
+            "body": self.body,
+        }
+        if placeholder.name in simple:
+            return simple[placeholder.name]
+        source, key = placeholder.source, placeholder.key
+        if source == "body":
             try:
-                return resolve_pointer(self.body, name[len("body#") :])
+                return resolve_pointer(self.body, key)
             except KeyError:
                 return None
-        source, _, key = name.partition(".")
-        if source == "path" and key:
+        if source == "path":
             return self.path.get(key)
-        if source == "query" and key:
+        if source == "query":
             return self.query.get(key)
-        if source == "header" and key:
-            return self.headers.get(key.lower())
-        raise DocumentError(
-            f"unknown placeholder {{{{{name}}}}}",
-            hint="use id, now, baseUrl, body, body#/pointer, path.NAME, "
-            "query.NAME or header.NAME",
-        )
+        return self.headers.get(key.lower())
 
 
 def fill(template: Any, values: RequestValues) -> Any:
-    """Return ``template`` with every placeholder replaced, recursively."""
+    """Return ``template`` with every placeholder replaced, recursively.
+
+    ``template`` must have passed :func:`parse_text` at load time, so that no
+    string in it raises here.
+    """
     if isinstance(template, str):
         return _fill_text(template, values)
     if isinstance(template, dict):
@@ -84,42 +157,15 @@ def fill(template: Any, values: RequestValues) -> Any:
 
 
 def _fill_text(text: str, values: RequestValues) -> Any:
-    stripped = text.strip()
-    if (
-        stripped.startswith(_OPEN)
-        and stripped.endswith(_CLOSE)
-        and stripped.count(_OPEN) == 1
-    ):
-        return values.lookup(stripped[2:-2].strip())
-    parts: list[str] = []
-    position = 0
-    while True:
-        start = text.find(_OPEN, position)
-        end = text.find(_CLOSE, start + 2) if start >= 0 else -1
-        if start < 0 or end < 0:
-            parts.append(text[position:])
-            return "".join(parts)
-        parts.append(text[position:start])
-        value = values.lookup(text[start + 2 : end].strip())
-        parts.append(value if isinstance(value, str) else json.dumps(value))
-        position = end + 2
+    parts = parse_text(text)
+    if len(parts) == 1 and isinstance(parts[0], Placeholder):
+        return values.lookup(parts[0])
 
-
-def placeholder_names(template: Any) -> list[str]:
-    """Return every placeholder name used in ``template`` (for load checks)."""
-    found: list[str] = []
-    if isinstance(template, str):
-        position = 0
-        while (start := template.find(_OPEN, position)) >= 0:
-            end = template.find(_CLOSE, start + 2)
-            if end < 0:
-                break
-            found.append(template[start + 2 : end].strip())
-            position = end + 2
-    elif isinstance(template, dict):
-        for item in template.values():
-            found.extend(placeholder_names(item))
-    elif isinstance(template, list):
-        for item in template:
-            found.extend(placeholder_names(item))
-    return found
+    pieces: list[str] = []
+    for part in parts:
+        if isinstance(part, str):
+            pieces.append(part)
+            continue
+        value = values.lookup(part)
+        pieces.append(value if isinstance(value, str) else json.dumps(value))
+    return "".join(pieces)

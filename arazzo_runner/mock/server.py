@@ -1,9 +1,10 @@
 """A scenario-scripted HTTP server on 127.0.0.1, standing in for a real API.
 
 It serves under the path of the description's first server URL (``/v1`` for
-``https://api.replicate.com/v1``), checks required headers (401 otherwise)
-and JSON request bodies against the operation's schema (422 otherwise), and
-answers each route from its response sequence.
+``https://api.replicate.com/v1``). For each request it finds the scenario's
+route, checks required headers (401 otherwise) and the JSON request body
+against the matched operation's schema (400 or 422 otherwise), and returns
+the next response of the route's sequence.
 """
 
 from __future__ import annotations
@@ -13,27 +14,54 @@ import json
 import logging
 import socket
 import threading
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qs, urlsplit
 
-from arazzo_runner.document.sources import DocumentCache
-from arazzo_runner.errors import DocumentError, Location
-from arazzo_runner.mock.placeholders import RequestValues, fill, placeholder_names
-from arazzo_runner.mock.scenario import Route, Scenario, load_scenario
-from arazzo_runner.openapi.refs import RefResolver
+from arazzo_runner.document.sources import DocumentCache, is_remote
+from arazzo_runner.errors import DocumentError, InputError, Location
+from arazzo_runner.mock.bodies import BodyChecker
+from arazzo_runner.mock.placeholders import RequestValues, fill
+from arazzo_runner.mock.scenario import MockResponse, Route, Scenario, load_scenario
 from arazzo_runner.redaction import MASK, SECRET_HEADERS
 
 logger = logging.getLogger(__name__)
+
+# How often the serving loop checks for a stop request, in seconds.
+_POLL_INTERVAL = 0.05
+_UNAUTHORIZED = {
+    "title": "Unauthenticated",
+    "detail": "You did not pass a valid authentication token",
+    "status": 401,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """The status, headers and JSON body the mock sends for one request.
+
+    ``body`` is ``None`` for an empty response.
+    """
+
+    status: int
+    headers: dict[str, str]
+    body: Any
+
+    @classmethod
+    def problem(cls, status: int, detail: str, title: str) -> Reply:
+        """Return an error reply with a JSON ``detail``, in the shape Replicate uses."""
+        return cls(status, {}, {"title": title, "detail": detail, "status": status})
 
 
 class MockServer:
     """Serves a :class:`Scenario` for the API an OpenAPI description describes.
 
     Use it as a context manager, or call :meth:`start` and :meth:`stop`.
-    ``requests`` lists what was received, as the log file records it.
+    ``requests`` lists what was received, one dict per request, as the log
+    file records it; read it after the responses arrived.
     """
 
     def __init__(
@@ -44,57 +72,93 @@ class MockServer:
         port: int = 0,
         log_path: Path | None = None,
     ) -> None:
+        """Load the description and scenario and bind 127.0.0.1:``port``.
+
+        Args:
+            openapi_path: The OpenAPI description of the API to stand in for.
+            scenario: A loaded scenario, or the path of a scenario file.
+            port: The TCP port; 0 picks a free one.
+            log_path: A file to append one JSON line per request to.
+
+        Raises:
+            DocumentError: The description or the scenario cannot be read or
+                is invalid.
+            InputError: The log file cannot be opened for appending.
+            OSError: The port cannot be bound.
+        """
         self.scenario = (
             scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
         )
-        cache = DocumentCache()
-        self._openapi_uri = str(openapi_path)
-        self._openapi = cache.get(self._openapi_uri).data
-        if not isinstance(self._openapi, dict):
+        uri = str(openapi_path)
+        cache = _LocalDocumentCache()
+        openapi = cache.get(uri).data
+        if not isinstance(openapi, dict):
             raise DocumentError(
-                "the OpenAPI description must be an object",
-                location=Location(self._openapi_uri),
+                "the OpenAPI description must be an object", location=Location(uri)
             )
-        self._resolver = RefResolver(cache)
-        self.base_path = _base_path(self._openapi)
+        self.base_path = _base_path(openapi)
+        self._bodies = BodyChecker(openapi, uri, cache, self.scenario.routes)
         self.log_path = log_path
+        if log_path is not None:
+            _check_writable(log_path)
         self.requests: list[dict[str, Any]] = []
         self._lock = threading.Lock()
         self._positions: dict[tuple[int, str | None], int] = {}
-        self._ids: dict[str, set[str]] = {}
+        self._ids: set[str] = set()
         self._id_count = 0
-        self._schemas: dict[tuple[str, str], tuple[bool, Any] | None] = {}
-        self._check_placeholders()
         self._server = ThreadingHTTPServer(("127.0.0.1", port), _handler_class(self))
         self._server.daemon_threads = True
         self._thread: threading.Thread | None = None
+        self._stopped = False
 
     @property
     def port(self) -> int:
-        """Return the port the server listens on."""
+        """The TCP port the server listens on."""
         return int(self._server.server_address[1])
 
     @property
     def base_url(self) -> str:
-        """Return the URL to pass as the source's server, base path included."""
+        """The URL to use as the source's server, base path included."""
         return f"http://127.0.0.1:{self.port}{self.base_path}"
 
     def start(self) -> None:
-        """Serve in a background thread."""
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        """Serve in a background thread; calling it again does nothing."""
+        if self._thread is not None:
+            return
+        self._thread = threading.Thread(
+            target=self._server.serve_forever,
+            args=(_POLL_INTERVAL,),
+            name=f"mock-{self.port}",
+            daemon=True,
+        )
         self._thread.start()
+        logger.info("mock serving scenario %r at %s", self.scenario.name, self.base_url)
 
     def serve_forever(self) -> None:
-        """Serve until :meth:`stop` is called from another thread or an interrupt."""
+        """Serve until :meth:`stop` is called from another thread or an interrupt.
+
+        After :meth:`start` it waits for the background thread instead.
+        """
         if self._thread is None:
-            self._server.serve_forever()
+            logger.info(
+                "mock serving scenario %r at %s", self.scenario.name, self.base_url
+            )
+            self._server.serve_forever(_POLL_INTERVAL)
         else:
             self._thread.join()
 
     def stop(self) -> None:
-        """Stop serving and release the port."""
-        self._server.shutdown()
+        """Stop serving and release the port; calling it again does nothing."""
+        if self._stopped:
+            return
+        self._stopped = True
+        # shutdown() waits for a serving loop to end, so it would hang if none
+        # ever ran.
+        if self._thread is not None:
+            self._server.shutdown()
+            self._thread.join()
         self._server.server_close()
+        logger.info("mock stopped at %s", self.base_url)
 
     def __enter__(self) -> MockServer:
         self.start()
@@ -103,73 +167,42 @@ class MockServer:
     def __exit__(self, *_: object) -> None:
         self.stop()
 
-    # -- answering ------------------------------------------------------------
+    def respond(
+        self, method: str, target: str, headers: dict[str, str], body: bytes
+    ) -> Reply:
+        """Return the reply to one request; ``target`` is the request-target.
 
-    def answer(
-        self, method: str, raw_path: str, headers: dict[str, str], body: bytes
-    ) -> tuple[int, dict[str, str], Any]:
-        """Return the status, headers and JSON body for one request."""
-        parts = urlsplit(raw_path)
+        Raises:
+            DocumentError: A scripted response cannot be filled in.
+        """
+        parts = urlsplit(target)
         path = parts.path
-        if self.base_path and not (
-            path == self.base_path or path.startswith(self.base_path + "/")
-        ):
-            return 404, {}, {"detail": f"this mock serves under {self.base_path}"}
+        inside = path == self.base_path or path.startswith(self.base_path + "/")
+        if self.base_path and not inside:
+            detail = f"this mock serves paths under {self.base_path}, not {path}"
+            return Reply.problem(404, detail, "Not found")
         path = path[len(self.base_path) :] or "/"
-        parsed_body = _parse_body(body, headers)
+
         matched = self.scenario.match(method, path)
         if matched is None:
-            return 404, {}, {"detail": f"no route for {method} {path} in the scenario"}
+            detail = f"no route for {method} {path} in the scenario"
+            return Reply.problem(404, detail, "Not found")
         route, path_values = matched
-        required = (
-            route.require_headers
-            if route.require_headers is not None
-            else self.scenario.require_headers
-        )
-        lowered = {k.lower(): v for k, v in headers.items()}
-        for name, expected in required.items():
-            if lowered.get(name.lower()) != expected:
-                return (
-                    401,
-                    {},
-                    {
-                        "title": "Unauthenticated",
-                        "detail": "You did not pass a valid authentication token",
-                        "status": 401,
-                    },
-                )
-        problem = self._check_body(route, method, parsed_body, bool(body))
-        if problem is not None:
-            return (
-                422,
-                {},
-                {"title": "Invalid request", "detail": problem, "status": 422},
-            )
-        with self._lock:
-            if route.known is not None:
-                value = path_values.get(route.known, "")
-                if not any(value in ids for ids in self._ids.values()):
-                    return 404, {}, {"detail": "Not found.", "status": 404}
-            generated = self._new_id(route.creates) if route.creates else None
-            key = (
-                self.scenario.routes.index(route),
-                path_values.get(route.sequence_by or ""),
-            )
-            position = self._positions.get(key, 0)
-            self._positions[key] = position + 1
-        response = route.responses[min(position, len(route.responses) - 1)]
-        values = RequestValues(
-            path=path_values,
-            query=dict(parse_qsl(parts.query)),
-            headers=headers,
-            body=parsed_body,
-            generated_id=generated
-            or (path_values.get(route.known) if route.known else None),
-            now=datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
-            base_url=f"http://127.0.0.1:{self.port}{self.base_path}",
-        )
-        body_out = fill(response.body, values) if response.has_body else None
-        return response.status, dict(response.headers), body_out
+
+        if not self._authorized(route, headers):
+            return Reply(401, {}, dict(_UNAUTHORIZED))
+
+        try:
+            parsed_body = _parse_body(body, headers)
+        except ValueError as exc:
+            detail = f"the request body is not valid JSON: {exc}"
+            return Reply.problem(400, detail, "Invalid JSON")
+        if self.scenario.validate_body and route.validate_body:
+            problem = self._bodies.check(route, parsed_body, has_body=bool(body))
+            if problem is not None:
+                return Reply.problem(422, problem, "Invalid request")
+
+        return self._scripted(route, path_values, parts.query, headers, parsed_body)
 
     def record(self, entry: dict[str, Any]) -> None:
         """Keep a received request and append it to the log file."""
@@ -179,83 +212,81 @@ class MockServer:
                 with self.log_path.open("a", encoding="utf-8") as log:
                     log.write(json.dumps(entry, ensure_ascii=False) + "\n")
 
-    def _new_id(self, kind: str) -> str:
-        self._id_count += 1
-        digest = hashlib.sha256(f"{kind}:{self._id_count}".encode()).hexdigest()[:26]
-        self._ids.setdefault(kind, set()).add(digest)
-        return digest
-
-    def _check_body(
-        self, route: Route, method: str, body: Any, has_body: bool
-    ) -> str | None:
-        if not (self.scenario.validate_body and route.validate_body):
-            return None
-        found = self._body_schema(method, route.path)
-        if found is None:
-            return None
-        required, schema = found
-        if not has_body:
-            return "a request body is required" if required else None
-        if schema is None:
-            return None
-        import jsonschema  # Imported here: only routes with a JSON body need it.
-
-        validator = jsonschema.Draft202012Validator(schema)
-        errors = sorted(
-            validator.iter_errors(body), key=lambda e: list(e.absolute_path)
+    def _authorized(self, route: Route, headers: dict[str, str]) -> bool:
+        required = route.require_headers
+        if required is None:
+            required = self.scenario.require_headers
+        received = {name.lower(): value for name, value in headers.items()}
+        return all(
+            received.get(name.lower()) == value for name, value in required.items()
         )
-        if not errors:
-            return None
-        return "; ".join(
-            (
-                "/" + "/".join(str(p) for p in error.absolute_path) + ": "
-                if error.absolute_path
-                else ""
+
+    def _scripted(
+        self,
+        route: Route,
+        path_values: dict[str, str],
+        query: str,
+        headers: dict[str, str],
+        body: Any,
+    ) -> Reply:
+        with self._lock:
+            known_id = path_values.get(route.known) if route.known else None
+            if known_id is not None and known_id not in self._ids:
+                detail = f"{route.known} {known_id!r} was not created by this mock"
+                return Reply.problem(404, detail, "Not found")
+            generated = self._new_id(route.creates) if route.creates else known_id
+            sequence_value = (
+                path_values[route.sequence_by] if route.sequence_by else None
             )
-            + error.message
-            for error in errors
-        )
+            key = (route.index, sequence_value)
+            position = self._positions.get(key, 0)
+            self._positions[key] = position + 1
 
-    def _body_schema(self, method: str, path: str) -> tuple[bool, Any] | None:
-        key = (method, path)
-        if key not in self._schemas:
-            self._schemas[key] = self._find_body_schema(method, path)
-        return self._schemas[key]
-
-    def _find_body_schema(self, method: str, path: str) -> tuple[bool, Any] | None:
-        paths = self._openapi.get("paths")
-        item = paths.get(path) if isinstance(paths, dict) else None
-        if not isinstance(item, dict):
-            return None
-        item, uri = self._resolver.deref(item, self._openapi_uri)
-        operation = item.get(method.lower())
-        if not isinstance(operation, dict) or "requestBody" not in operation:
-            return None
-        request_body, uri = self._resolver.deref(operation["requestBody"], uri)
-        content = (
-            request_body.get("content") if isinstance(request_body, dict) else None
-        )
-        required = bool(isinstance(request_body, dict) and request_body.get("required"))
-        media = content.get("application/json") if isinstance(content, dict) else None
-        schema = media.get("schema") if isinstance(media, dict) else None
-        if schema is None:
-            return required, None
-        return required, _to_json_schema(self._resolver.expand(schema, uri))
-
-    def _check_placeholders(self) -> None:
+        response = route.responses[min(position, len(route.responses) - 1)]
         values = RequestValues(
-            path={},
-            query={},
-            headers={},
-            body=None,
-            generated_id=None,
-            now="",
-            base_url="",
+            path=path_values,
+            query={
+                name: found[0]
+                for name, found in parse_qs(query, keep_blank_values=True).items()
+            },
+            headers=headers,
+            body=body,
+            generated_id=generated,
+            now=datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+            base_url=self.base_url,
         )
-        for route in self.scenario.routes:
-            for response in route.responses:
-                for name in placeholder_names(response.body):
-                    values.lookup(name)
+        return _filled(response, values)
+
+    def _new_id(self, kind: str) -> str:
+        # Replicate's ids are 26 lower-case characters. A digest of the kind and
+        # a counter gives the same ids to the same requests in every run.
+        self._id_count += 1
+        text = f"{kind}:{self._id_count}".encode()
+        generated = hashlib.sha256(text).hexdigest()[:26]
+        self._ids.add(generated)
+        return generated
+
+
+def _filled(response: MockResponse, values: RequestValues) -> Reply:
+    headers = {
+        name: str(fill(value, values)) for name, value in response.headers.items()
+    }
+    body = fill(response.body, values) if response.has_body else None
+    return Reply(response.status, headers, body)
+
+
+class _LocalDocumentCache(DocumentCache):
+    """A document cache that reads local files only, so the mock never fetches."""
+
+    def get(self, uri: str, *, referrer: Location | None = None) -> Any:
+        if is_remote(uri):
+            raise DocumentError(
+                f"the mock reads local descriptions only, not {uri!r}",
+                location=referrer or Location(uri),
+                hint="save the referenced document next to the description "
+                "and refer to it by a relative path",
+            )
+        return super().get(uri, referrer=referrer)
 
 
 def _handler_class(mock: MockServer) -> type[BaseHTTPRequestHandler]:
@@ -272,40 +303,37 @@ def _handler_class(mock: MockServer) -> type[BaseHTTPRequestHandler]:
             logger.debug("mock: " + format, *args)
 
         def _handle(self) -> None:
+            # NOTE: bodies sent with chunked transfer coding (no Content-Length)
+            # are read as empty.
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length) if length else b""
             headers = dict(self.headers.items())
             try:
-                status, extra, payload = mock.answer(
-                    self.command, self.path, headers, body
-                )
+                reply = mock.respond(self.command, self.path, headers, body)
             except DocumentError as exc:
-                status, extra, payload = 500, {}, {"detail": f"scenario error: {exc}"}
-            parts = urlsplit(self.path)
-            # Recorded before the response goes out, so that a client that
-            # has its answer always finds the request in the log.
-            mock.record(
-                {
-                    "method": self.command,
-                    "path": parts.path,
-                    "query": parts.query,
-                    "headers": {
-                        k: (MASK if k.lower() in SECRET_HEADERS else v)
-                        for k, v in headers.items()
-                    },
-                    "body": _parse_body(body, headers),
-                    "status": status,
-                }
-            )
-            data = b"" if payload is None else json.dumps(payload).encode()
-            self.send_response(status)
-            if payload is not None:
-                extra.setdefault("Content-Type", "application/json")
-            for name, value in extra.items():
+                logger.error(
+                    "mock: failed to build the response to %s %s: %s",
+                    self.command,
+                    self.path,
+                    exc,
+                )
+                reply = Reply.problem(500, f"scenario error: {exc}", "Mock error")
+            # Recorded before sending, so a client that has the response
+            # finds the request in ``requests`` and in the log file.
+            mock.record(_log_entry(self.command, self.path, headers, body, reply))
+            self._send(reply)
+
+        def _send(self, reply: Reply) -> None:
+            data = b"" if reply.body is None else json.dumps(reply.body).encode()
+            self.send_response(reply.status)
+            if reply.body is not None:
+                self.send_header("Content-Type", "application/json")
+            for name, value in reply.headers.items():
                 self.send_header(name, value)
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
-            self.wfile.write(data)
+            if self.command != "HEAD":
+                self.wfile.write(data)
 
         do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _handle
         do_HEAD = do_OPTIONS = do_TRACE = do_QUERY = _handle
@@ -313,13 +341,57 @@ def _handler_class(mock: MockServer) -> type[BaseHTTPRequestHandler]:
     return _Handler
 
 
+def _log_entry(
+    method: str, target: str, headers: dict[str, str], body: bytes, reply: Reply
+) -> dict[str, Any]:
+    parts = urlsplit(target)
+    try:
+        logged_body = _parse_body(body, headers)
+    except ValueError:
+        logged_body = body.decode("utf-8", errors="replace")
+    return {
+        "method": method,
+        "path": parts.path,
+        "query": parse_qs(parts.query, keep_blank_values=True),
+        "headers": {
+            name: MASK if name.lower() in SECRET_HEADERS else value
+            for name, value in headers.items()
+        },
+        "body": logged_body,
+        "status": reply.status,
+    }
+
+
 def _parse_body(body: bytes, headers: dict[str, str]) -> Any:
+    """Return a JSON body parsed, other bodies as text, and no body as ``None``.
+
+    Raises:
+        ValueError: The content type is JSON but the body does not parse.
+    """
     if not body:
         return None
+    content_type = next(
+        (value for name, value in headers.items() if name.lower() == "content-type"),
+        "",
+    )
+    media_type = content_type.split(";")[0].strip().lower()
+    if media_type == "application/json" or media_type.endswith("+json"):
+        return json.loads(body)
     try:
         return json.loads(body)
     except ValueError:
         return body.decode("utf-8", errors="replace")
+
+
+def _check_writable(path: Path) -> None:
+    try:
+        with path.open("a", encoding="utf-8"):
+            pass
+    except OSError as exc:
+        raise InputError(
+            f"cannot open the log file {str(path)!r}: {exc.strerror}",
+            hint="pass a --log path in an existing, writable directory",
+        ) from exc
 
 
 def _base_path(openapi: dict[str, Any]) -> str:
@@ -328,15 +400,3 @@ def _base_path(openapi: dict[str, Any]) -> str:
         url = str(servers[0].get("url", ""))
         return urlsplit(url).path.rstrip("/")
     return ""
-
-
-def _to_json_schema(schema: Any) -> Any:
-    """Turn OpenAPI 3.0 ``nullable`` into JSON Schema; 3.1 schemas pass through."""
-    if isinstance(schema, dict):
-        result = {k: _to_json_schema(v) for k, v in schema.items() if k != "nullable"}
-        if schema.get("nullable") is True and isinstance(result.get("type"), str):
-            result["type"] = [result["type"], "null"]
-        return result
-    if isinstance(schema, list):
-        return [_to_json_schema(item) for item in schema]
-    return schema

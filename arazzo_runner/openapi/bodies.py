@@ -16,8 +16,8 @@ from typing import Any
 from urllib.parse import quote_plus
 
 from arazzo_runner.errors import RequestBuildError
-from arazzo_runner.openapi.operations import Operation
-from arazzo_runner.openapi.serialize import compact_json, scalar_text
+from arazzo_runner.openapi.operations import OpenApiParameter, Operation
+from arazzo_runner.openapi.serialize import compact_json, scalar_text, serialize_query
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,11 +52,11 @@ def choose_content_type(
 ) -> tuple[str, str | None]:
     """Return the content type to send and a warning when the choice was a guess.
 
-    The step's ``contentType`` wins. Otherwise: the operation's only media
-    type; ``application/json`` when it is one of several; the first of several
-    (with a warning); JSON when the operation declares none. A wildcard range
-    (``*/*``, ``application/*``) is sent as JSON, and ``text/*`` as
-    ``text/plain``.
+    The step's ``contentType`` wins. Otherwise the choice is the operation's
+    only media type, else ``application/json`` when it is one of several, else
+    the first of several (with a warning). An operation that declares none
+    gets JSON. A wildcard range (``*/*``, ``application/*``) is sent as JSON,
+    and ``text/*`` as ``text/plain``.
     """
     if declared:
         return declared, None
@@ -108,7 +108,7 @@ def encode_body(
     if is_json_media_type(essence):
         return _encode_json(payload, content_type, payload_is_text)
     if essence == "application/x-www-form-urlencoded":
-        return EncodedBody(_encode_form(payload), content_type)
+        return EncodedBody(_encode_form(payload, operation), content_type)
     if essence == "multipart/form-data":
         return _encode_multipart(payload, content_type, operation)
     if isinstance(payload, str):
@@ -143,7 +143,14 @@ def _encode_json(payload: Any, content_type: str, payload_is_text: bool) -> Enco
     return EncodedBody(compact_json(payload).encode(), content_type)
 
 
-def _encode_form(payload: Any) -> bytes:
+def _encode_form(payload: Any, operation: Operation | None) -> bytes:
+    """Encode an object as ``application/x-www-form-urlencoded`` fields.
+
+    A property whose Encoding Object sets ``style``, ``explode`` or
+    ``allowReserved`` is serialized like a query parameter with those
+    settings. Otherwise, as OpenAPI 3.1.1 specifies through the default
+    ``contentType``, arrays repeat the field and objects go in as JSON text.
+    """
     if payload is None:
         return b""
     if isinstance(payload, str):
@@ -154,14 +161,50 @@ def _encode_form(payload: Any) -> bytes:
             f"{type(payload).__name__}",
             hint="write the payload as an object of field names to values",
         )
+    styles = _form_styles(operation)
     pairs: list[str] = []
     for key, value in payload.items():
-        # Arrays repeat the field; nested objects go in as JSON text.
+        style = styles.get(str(key))
+        if style is not None:
+            pairs.extend(f"{k}={v}" for k, v in serialize_query(str(key), value, style))
+            continue
         values = value if isinstance(value, list) else [value]
         pairs.extend(
             f"{quote_plus(str(key))}={quote_plus(scalar_text(item))}" for item in values
         )
     return "&".join(pairs).encode()
+
+
+def _form_styles(operation: Operation | None) -> dict[str, OpenApiParameter]:
+    """Return the form fields whose Encoding Object sets a serialization style."""
+    if operation is None:
+        return {}
+    media = None
+    for media_type, candidate in operation.request_content().items():
+        if media_essence(media_type) == "application/x-www-form-urlencoded":
+            media = operation.deref(candidate)
+            break
+    encoding = media.get("encoding") if isinstance(media, dict) else None
+    if not isinstance(encoding, dict):
+        return {}
+    styles: dict[str, OpenApiParameter] = {}
+    for name, spec in encoding.items():
+        if not isinstance(spec, dict) or not (
+            {"style", "explode", "allowReserved"} & set(spec)
+        ):
+            continue
+        style = str(spec.get("style", "form"))
+        explode = spec.get("explode")
+        styles[str(name)] = OpenApiParameter(
+            name=str(name),
+            in_="query",
+            style=style,
+            explode=explode if isinstance(explode, bool) else style == "form",
+            allow_reserved=spec.get("allowReserved") is True,
+            content_type=None,
+            required=False,
+        )
+    return styles
 
 
 # multipart/form-data (RFC 7578)
@@ -208,7 +251,7 @@ def _encode_multipart(
 
 @dataclass(frozen=True, slots=True)
 class _FieldSpec:
-    """What the operation says about one multipart field."""
+    """The operation's declaration of one multipart field."""
 
     is_file: bool
     content_type: str | None

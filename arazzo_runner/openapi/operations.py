@@ -93,6 +93,28 @@ class Operation:
             return None
         return self.parameters.get((name, in_))
 
+    def is_api_key(self, name: str, in_: str) -> bool:
+        """Return whether an apiKey security scheme of the description sends
+        ``name`` in ``in_`` (header names compare case-insensitively)."""
+        components = self.source.data.get("components")
+        schemes = (
+            components.get("securitySchemes") if isinstance(components, dict) else None
+        )
+        if not isinstance(schemes, dict):
+            return False
+        for raw in schemes.values():
+            scheme = self.deref(raw)
+            if not isinstance(scheme, dict) or scheme.get("type") != "apiKey":
+                continue
+            scheme_name = scheme.get("name")
+            if scheme.get("in") != in_ or not isinstance(scheme_name, str):
+                continue
+            if scheme_name == name or (
+                in_ == "header" and scheme_name.lower() == name.lower()
+            ):
+                return True
+        return False
+
     def request_content(self) -> dict[str, Any]:
         """Return the request body's ``content`` map, references followed."""
         body = self.deref(self.data.get("requestBody"))

@@ -63,7 +63,13 @@ class RefResolver:
         if isinstance(node, dict):
             reference = node.get("$ref")
             if isinstance(reference, str):
-                key = f"{base_uri}#{reference}"
+                # The key is the absolute target, so the same schema reached
+                # through different relative spellings is one cycle.
+                document_part, fragment = split_reference(reference)
+                uri = (
+                    resolve_uri(base_uri, document_part) if document_part else base_uri
+                )
+                key = f"{uri}#{fragment}"
                 if key in _seen:
                     return {}
                 target, target_uri = self.target(reference, base_uri)

@@ -18,8 +18,8 @@ from arazzo_runner.errors import RequestBuildError
 def set_pointer(document: Any, target: str, value: Any) -> Any:
     """Return ``document`` with ``value`` placed at the JSON Pointer ``target``.
 
-    An existing member or array item is replaced; a new member is added when
-    its parent object exists; ``-`` (or the array's length) appends to an
+    An existing member or array item is replaced. A new member is added when
+    its parent object exists, and ``-`` (or the array's length) appends to an
     array. The empty pointer replaces the whole document. A ``#`` fragment
     form (``#/a/b``) is accepted and percent-decoded. ``document`` itself is
     not changed.

@@ -28,9 +28,10 @@ IGNORED_HEADER_PARAMETERS = frozenset({"accept", "content-type", "authorization"
 class HttpRequest:
     """A request ready to send.
 
-    ``query`` holds encoded name and value pairs in order; ``headers`` and
-    ``cookies`` hold plain pairs. ``path_values`` and ``query_values`` keep
-    the evaluated values for ``$request.path`` and ``$request.query``.
+    ``query`` contains encoded name and value pairs in order, and
+    ``headers`` and ``cookies`` contain plain pairs. ``path_values`` and
+    ``query_values`` keep the evaluated values for ``$request.path`` and
+    ``$request.query``.
     """
 
     method: str
@@ -74,8 +75,10 @@ def add_parameter(
     """
     declared = operation.declared(name, in_)
     warning = None
-    if declared is None and not (
-        in_ == "header" and name.lower() in IGNORED_HEADER_PARAMETERS
+    if (
+        declared is None
+        and not (in_ == "header" and name.lower() in IGNORED_HEADER_PARAMETERS)
+        and not operation.is_api_key(name, in_)
     ):
         warning = (
             f"{in_} parameter {name!r} is not declared by {operation.label}; "

@@ -152,8 +152,8 @@ def _describe(error: Exception) -> str:
             details.append(f"{'/' + where if where else '/'}: {schema_error.message}")
         if len(schema_errors) > _MAX_SCHEMA_ERRORS:
             details.append(f"{len(schema_errors) - _MAX_SCHEMA_ERRORS} more")
-        what = "header" if "header" in type(error).__name__.lower() else "body"
-        return f"the {what} does not match its schema: " + "; ".join(details)
+        subject = "header" if "header" in type(error).__name__.lower() else "body"
+        return f"the {subject} does not match its schema: " + "; ".join(details)
     if cause is not None and str(cause):
         return f"{error}: {cause}"
     return str(error)

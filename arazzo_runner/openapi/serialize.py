@@ -1,9 +1,9 @@
 """Serialize parameter values by the operation's ``style`` and ``explode``.
 
 The rules are those of the OpenAPI 3.x Parameter Object ("Style Values" and
-"Style Examples"): ``simple``, ``label`` and ``matrix`` for path parameters;
-``form``, ``spaceDelimited``, ``pipeDelimited`` and ``deepObject`` for query
-parameters; ``simple`` for headers and ``form`` for cookies. A parameter
+"Style Examples"). Path parameters use ``simple``, ``label`` or ``matrix``.
+Query parameters use ``form``, ``spaceDelimited``, ``pipeDelimited`` or
+``deepObject``. Headers use ``simple`` and cookies ``form``. A parameter
 declared with ``content`` instead of a style is sent as compact JSON.
 
 Path, query and cookie values come back percent-encoded; header values are
@@ -230,8 +230,8 @@ def serialize_cookie(
 ) -> list[tuple[str, str]]:
     """Return the ``(name, value)`` cookie pairs of one cookie parameter.
 
-    The ``form`` style applies: with ``explode`` an array repeats the cookie
-    and an object sends one cookie per member; without it the items are
+    The ``form`` style applies. With ``explode``, an array repeats the cookie
+    and an object sends one cookie per member. Without it, the items are
     joined with commas. Characters outside the RFC 6265 cookie-octet set are
     percent-encoded.
     """

@@ -29,6 +29,12 @@ def base_url(operation: Operation, overrides: Mapping[str, str]) -> str:
     source = operation.source
     override = overrides.get(source.name)
     if override:
+        if not is_remote(override):
+            raise DocumentError(
+                f"the server {override!r} given for source {source.name!r} is not "
+                "an http(s) URL",
+                hint=f"write --server {source.name}=http://HOST:PORT/BASE_PATH",
+            )
         return override.rstrip("/")
     hint = f"give the API's address with --server {source.name}=URL"
     for pointer, servers in (

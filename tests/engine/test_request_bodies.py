@@ -483,3 +483,31 @@ def test_xpath_selecting_nothing_fails(
     assert request is None
     assert result.error is not None
     assert "selects nothing in the XML payload" in result.error.message
+
+
+def test_form_encoding_object_styles(
+    tmp_path: Path, api_server: ScriptedServer
+) -> None:
+    content = {
+        "application/x-www-form-urlencoded": {
+            "schema": {"type": "object"},
+            "encoding": {
+                "metadata": {"style": "deepObject", "explode": True},
+                "ids": {"explode": False},
+            },
+        }
+    }
+    request, _ = send_body(
+        tmp_path,
+        api_server,
+        {
+            "payload": {
+                "metadata": {"plan": "gold"},
+                "ids": [1, 2],
+                "other": {"a": 1},
+            }
+        },
+        content=content,
+    )
+    assert request is not None
+    assert request.body == (b"metadata%5Bplan%5D=gold&ids=1,2&other=%7B%22a%22%3A1%7D")

@@ -11,6 +11,7 @@ import pytest
 import yaml
 
 from arazzo_runner import Runner, ValidationError
+from tests.conftest import run_arazzo
 from tests.support.documents import arazzo, load_runner, openapi, run_flow, write
 from tests.support.http_server import Received, Reply, ScriptedServer
 
@@ -548,3 +549,27 @@ def test_timeout_fails_step(tmp_path: Path, api_server: ScriptedServer) -> None:
     assert result.status == "failed"
     assert result.error is not None
     assert "timed out after 0.1 s" in result.error.message
+
+
+def test_cli_server_and_source_options(
+    tmp_path: Path, api_server: ScriptedServer
+) -> None:
+    api_server.route("GET", "/base/ping", Reply(200, {}))
+    write(tmp_path, "copy/api.yaml", server_api([{"url": "/relative"}]))
+    doc = arazzo(
+        [{"stepId": "ping", "operationId": "ping"}],
+        sources=[{"name": "api", "url": "https://example.invalid/openapi.yaml"}],
+    )
+    path = write(tmp_path, "flow.arazzo.yaml", doc)
+    source = f"api={tmp_path / 'copy/api.yaml'}"
+    missing_server = run_arazzo("run", str(path), "--source", source)
+    assert missing_server.returncode == 2
+    assert "the server URL '/relative' of source 'api' is relative" in (
+        missing_server.stderr
+    )
+    assert "no request was sent" in missing_server.stderr
+    completed = run_arazzo(
+        "run", str(path), "--source", source, "--server", f"api={api_server.url}/base"
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert [r.path for r in api_server.requests] == ["/base/ping"]

@@ -421,3 +421,30 @@ def test_ambiguous_operation_id_is_load_error(
         run_flow(tmp_path, api_server.url, description, doc)
     messages = [str(d) for d in caught.value.diagnostics]
     assert any("exists in several sources: first, second" in m for m in messages)
+
+
+def test_api_key_header_does_not_warn(
+    tmp_path: Path, api_server: ScriptedServer
+) -> None:
+    api_server.route("GET", "/p", Reply(200, {}))
+    description = one_parameter_api("query", None, None)
+    description["components"] = {
+        "securitySchemes": {
+            "key": {"type": "apiKey", "in": "header", "name": "X-API-Key"}
+        }
+    }
+    doc = arazzo(
+        [
+            {
+                "stepId": "call",
+                "operationId": "op",
+                "parameters": [
+                    {"name": "x-api-key", "in": "header", "value": "k-123"},
+                    {"name": "Authorization", "in": "header", "value": "Bearer t"},
+                ],
+            }
+        ]
+    )
+    result = run_flow(tmp_path, api_server.url, description, doc)
+    assert api_server.requests[-1].headers["x-api-key"] == "k-123"
+    assert result.warnings == []

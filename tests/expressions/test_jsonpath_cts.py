@@ -1,4 +1,9 @@
-"""The JSONPath Compliance Test Suite against the RFC 9535 dialect of criteria."""
+"""The JSONPath Compliance Test Suite against the RFC 9535 dialect of criteria.
+
+The suite is not copied into this repository. It is read from
+`shared/jsonpath-cts/cts.json` in the folder that contains the repository,
+and every test here is skipped when that file is absent.
+"""
 
 from __future__ import annotations
 
@@ -11,8 +16,24 @@ import pytest
 from arazzo_runner.errors import ExpressionSyntaxError
 from arazzo_runner.expressions.jsonpath import RFC_9535
 
-SUITE = Path(__file__).parent / "jsonpath_cts" / "cts.json"
-CASES: list[dict[str, Any]] = json.loads(SUITE.read_text(encoding="utf-8"))["tests"]
+SUITE = (
+    Path(__file__).resolve().parents[2] / ".." / "shared" / "jsonpath-cts" / "cts.json"
+)
+SUITE_SIZE = 703
+MISSING_SUITE = pytest.mark.skip(
+    reason=f"JSONPath Compliance Test Suite not found at {SUITE}"
+)
+
+
+def load_cases() -> list[Any]:
+    """Return one parameter per case, or one skipped parameter without the suite."""
+    if not SUITE.is_file():
+        return [pytest.param(None, id="suite-missing", marks=MISSING_SUITE)]
+    cases = json.loads(SUITE.read_text(encoding="utf-8"))["tests"]
+    return [pytest.param(case, id=case["name"]) for case in cases]
+
+
+CASES = load_cases()
 
 
 def canonical(values: list[Any]) -> str:
@@ -20,7 +41,7 @@ def canonical(values: list[Any]) -> str:
     return json.dumps(values, sort_keys=True)
 
 
-@pytest.mark.parametrize("case", CASES, ids=[case["name"] for case in CASES])
+@pytest.mark.parametrize("case", CASES)
 def test_jsonpath_compliance_case(case: dict[str, Any]) -> None:
     selector = case["selector"]
     if case.get("invalid_selector"):
@@ -34,4 +55,6 @@ def test_jsonpath_compliance_case(case: dict[str, Any]) -> None:
 
 
 def test_suite_is_complete() -> None:
-    assert len(CASES) == 703
+    if not SUITE.is_file():
+        pytest.skip(MISSING_SUITE.kwargs["reason"])
+    assert len(CASES) == SUITE_SIZE

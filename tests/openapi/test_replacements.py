@@ -81,7 +81,7 @@ def test_xpath_keeps_declaration() -> None:
 
 def test_xpath_does_not_expand_entities() -> None:
     document = '<!DOCTYPE a [<!ENTITY e "expanded">]><a><b>&e;</b><c/></a>'
-    assert b"expanded" not in set_xpath(document, "/a/c", "x").split(b"<c>")[0][-40:]
+    assert b"<a><b>&e;</b><c>x</c></a>" in set_xpath(document, "/a/c", "x")
 
 
 @pytest.mark.parametrize(

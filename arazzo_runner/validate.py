@@ -1,0 +1,195 @@
+"""Validate an Arazzo document: its structure, then its meaning.
+
+Validation runs in three passes and merges what they find:
+
+1. `arazzo_runner.validate_schema` checks the shape of the entry document
+   and of every Arazzo source it loads against the JSON Schema for Arazzo
+   1.0.x shipped in ``schemas/``, and each input schema against the JSON
+   Schema 2020-12 meta-schema;
+2. the loader and the planner resolve every reference and parse every
+   expression (`arazzo_runner.planner`);
+3. `arazzo_runner.semantic_checks` checks what needs the whole plan: output
+   references, step order, input ``$ref`` targets and the SHOULD rules.
+
+Every finding is a `Diagnostic` located by JSON Pointer, line and column.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import replace
+
+from arazzo_runner.diagnostics import Diagnostic
+from arazzo_runner.document.loader import LoadedDocument, LoadResult, load
+from arazzo_runner.document.sources import is_remote
+from arazzo_runner.errors import DocumentError, Location
+from arazzo_runner.plan import Plan
+from arazzo_runner.planner import prepare
+from arazzo_runner.semantic_checks import check_plan
+from arazzo_runner.validate_schema import schema_findings
+
+# Builder codes that the JSON Schema pass reports itself, in its own words.
+_SCHEMA_CODES = frozenset({"structure", "unknown-field"})
+_CRITERION = re.compile(r"^(.*/(?:successCriteria|criteria)/\d+)(?:/.*)?$")
+
+
+def validate_document(
+    path: str | os.PathLike[str],
+    *,
+    strict: bool = False,
+    sources: Mapping[str, str] | None = None,
+) -> list[Diagnostic]:
+    """Validate the Arazzo document at ``path`` and return every problem found.
+
+    A document that cannot be read or parsed gives one error diagnostic; this
+    function does not raise for problems in the document.
+
+    Args:
+        path: the Arazzo document (YAML or JSON), a file path or an URL.
+        strict: report every warning as an error.
+        sources: another path or URL to load a source description from, per
+            source name.
+    """
+    name = os.fspath(path)
+    if not is_remote(name) and not os.path.isfile(name):
+        problem = (
+            "is a directory, not a file" if os.path.isdir(name) else "file not found"
+        )
+        location = Location(name)
+        return [Diagnostic("error", "unreadable", problem, location, "check the path")]
+    try:
+        _, diagnostics = prepare_validated(path, sources=sources)
+    except DocumentError as exc:
+        diagnostics = [
+            Diagnostic(
+                "error",
+                "unreadable",
+                exc.message,
+                _with_document(exc.location, os.fspath(path)),
+                exc.hint,
+            )
+        ]
+    return make_strict(diagnostics) if strict else diagnostics
+
+
+def prepare_validated(
+    path: str | os.PathLike[str], *, sources: Mapping[str, str] | None = None
+) -> tuple[Plan, list[Diagnostic]]:
+    """Load, plan and validate the document at ``path``.
+
+    The returned plan's ``diagnostics`` are replaced by the merged list that
+    is also returned, sorted by document and position.
+
+    Raises:
+        DocumentError: the entry document cannot be read or parsed.
+    """
+    loaded = load(os.fspath(path), source_overrides=sources)
+    plan = prepare(loaded)
+    plan.diagnostics = merge_diagnostics(loaded, plan)
+    return plan, plan.diagnostics
+
+
+def make_strict(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+    """Return the diagnostics with every warning turned into an error."""
+    return [
+        replace(d, severity="error") if d.severity == "warning" else d
+        for d in diagnostics
+    ]
+
+
+def merge_diagnostics(loaded: LoadResult, plan: Plan) -> list[Diagnostic]:
+    """Merge the schema, planner and semantic findings into one sorted list.
+
+    The schema's findings replace the builder's shape findings for every
+    document the schema checked. A schema error is dropped where the planner
+    or a semantic check already judged the same spot, because those name the
+    problem more precisely (or accept it as a lenient form). Exact duplicates
+    collapse into one.
+    """
+    documents = list(_arazzo_documents(loaded.entry))
+    checked = {document.parsed.uri for document in documents}
+    schema_found = [d for document in documents for d in schema_findings(document)]
+    semantic = [
+        d
+        for d in [*plan.diagnostics, *check_plan(loaded, plan)]
+        if not (d.code in _SCHEMA_CODES and d.location.document in checked)
+    ]
+    judged = {(d.location.document, d.location.pointer) for d in semantic}
+    lenient = [
+        (d.location.document, (d.location.pointer or "").rsplit("/", 1)[0])
+        for d in semantic
+        if d.code == "LEN-3"
+    ]
+    kept = [
+        d
+        for d in schema_found
+        if not _already_judged(d, judged) and not _inside(d, lenient)
+    ]
+    unique: dict[tuple[object, ...], Diagnostic] = {}
+    for diagnostic in [*kept, *semantic]:
+        location = diagnostic.location
+        key = (
+            diagnostic.severity,
+            diagnostic.code,
+            location.document,
+            location.pointer,
+            diagnostic.message,
+        )
+        unique.setdefault(key, diagnostic)
+    return sorted(unique.values(), key=_position)
+
+
+def _already_judged(
+    diagnostic: Diagnostic, judged: set[tuple[str | None, str | None]]
+) -> bool:
+    document = diagnostic.location.document
+    pointer = diagnostic.location.pointer or ""
+    if (document, pointer) in judged:
+        return True
+    # The criterion compiler reports a criterion's type, version and missing
+    # context at its condition, so a schema finding anywhere in the same
+    # criterion is the same problem.
+    match = _CRITERION.match(pointer)
+    return match is not None and (document, match.group(1) + "/condition") in judged
+
+
+def _inside(diagnostic: Diagnostic, objects: list[tuple[str | None, str]]) -> bool:
+    """Return whether the diagnostic sits in one of ``objects`` (or is one)."""
+    document = diagnostic.location.document
+    pointer = diagnostic.location.pointer or ""
+    return any(
+        document == owner and (pointer == base or pointer.startswith(base + "/"))
+        for owner, base in objects
+    )
+
+
+def _position(diagnostic: Diagnostic) -> tuple[str, int, int, str, str, str]:
+    location = diagnostic.location
+    return (
+        location.document or "",
+        location.line or 0,
+        location.column or 0,
+        location.pointer or "",
+        diagnostic.code,
+        diagnostic.message,
+    )
+
+
+def _arazzo_documents(entry: LoadedDocument) -> Iterator[LoadedDocument]:
+    seen: set[str] = set()
+    pending = [entry]
+    while pending:
+        current = pending.pop()
+        if current.parsed.uri in seen:
+            continue
+        seen.add(current.parsed.uri)
+        yield current
+        pending.extend(current.arazzo.values())
+
+
+def _with_document(location: Location, document: str) -> Location:
+    if location.document:
+        return location
+    return replace(location, document=document)
