@@ -21,7 +21,9 @@ from arazzo_runner.redaction import Redactor, is_secret_input
         ("modelName", {"type": "string"}, False),
     ],
 )
-def test_secret_inputs_are_recognised(name: str, schema: dict[str, object] | None, secret: bool) -> None:
+def test_secret_inputs_are_recognised(
+    name: str, schema: dict[str, object] | None, secret: bool
+) -> None:
     assert is_secret_input(name, schema) is secret
 
 

@@ -573,3 +573,35 @@ def test_cli_server_and_source_options(
     )
     assert completed.returncode == 0, completed.stderr
     assert [r.path for r in api_server.requests] == ["/base/ping"]
+
+
+def test_unknown_override_names_warn(tmp_path: Path) -> None:
+    runner = load_runner(
+        tmp_path,
+        server_api([{"url": "http://127.0.0.1:9"}]),
+        arazzo([{"stepId": "ping", "operationId": "ping"}]),
+        servers={"nope": "http://127.0.0.1:9"},
+        sources={"other": "x.yaml"},
+    )
+    warnings = [str(w) for w in runner.warnings]
+    assert any(
+        "--server nope=...: no source description is named 'nope'" in w
+        for w in warnings
+    )
+    assert any(
+        "--source other=...: no source description is named 'other'" in w
+        for w in warnings
+    )
+
+
+def test_server_override_must_be_url(tmp_path: Path) -> None:
+    with pytest.raises(ValidationError) as caught:
+        run_ping(
+            tmp_path,
+            server_api([{"url": "http://127.0.0.1:9"}]),
+            servers={"api": "localhost:8080"},
+        )
+    assert (
+        "the server 'localhost:8080' given for source 'api' is not an http(s) URL"
+        in (str(caught.value.diagnostics[0]))
+    )

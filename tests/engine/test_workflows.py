@@ -219,3 +219,30 @@ def test_timeout_is_transport_error(harness: Harness) -> None:
     assert result.error is not None
     assert result.error.kind == "transport-error"
     assert "timed out" in result.error.message
+
+
+def test_retry_after_http_date(harness: Harness) -> None:
+    from email.utils import formatdate
+
+    moment = formatdate(harness.clock.now() + 7, usegmt=True)
+    harness.server.sequence(
+        "GET",
+        "/v1/items/a1",
+        [
+            Reply(200, {"state": "running"}, {"Retry-After": moment}),
+            Reply(200, {"state": "done"}),
+        ],
+    )
+    harness.runner(document([poll_workflow([RETRY_WHILE_RUNNING])])).run()
+    assert harness.clock.sleeps == [7.0]
+
+
+def test_fractional_retry_after(harness: Harness) -> None:
+    harness.server.sequence(
+        "GET",
+        "/v1/items/a1",
+        [Reply(200, {"state": "running"}), Reply(200, {"state": "done"})],
+    )
+    action = dict(RETRY_WHILE_RUNNING, retryAfter=0.25)
+    harness.runner(document([poll_workflow([action])])).run()
+    assert harness.clock.sleeps == [0.25]

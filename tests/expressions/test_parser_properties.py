@@ -8,8 +8,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from arazzo_runner.errors import ExpressionSyntaxError
-from arazzo_runner.expressions.conditions import parse_condition
-from arazzo_runner.expressions.criteria import compile_criterion
+from arazzo_runner.expressions.conditions import (
+    EvaluationContext,
+    is_truthy,
+    parse_condition,
+)
+from arazzo_runner.expressions.criteria import compile_criterion, describe
 from arazzo_runner.expressions.jsonpath import GOESSNER, RFC_9535
 from arazzo_runner.expressions.lenient_jsonpath import parse_jsonpath_comparison
 from arazzo_runner.expressions.loose import loose_compare, loose_equals
@@ -202,3 +206,18 @@ def test_loose_equality_is_reflexive(value: Any) -> None:
 @given(JSON_VALUES, JSON_VALUES, st.sampled_from(["<", "<=", ">", ">="]))
 def test_loose_order_never_raises(left: Any, right: Any, operator: str) -> None:
     assert isinstance(loose_compare(operator, left, right), bool)
+
+
+@settings(max_examples=300)
+@given(TEXT, JSON_VALUES)
+def test_simple_criterion_matches_condition(text: str, body: Any) -> None:
+    # A simple criterion computes its value and detail in one pass; both must
+    # equal those of short-circuit evaluation and of `describe`.
+    condition = parse_or_none(parse_condition, text)
+    if condition is None:
+        return
+    scope = make_scope(body)
+    result = compile_criterion(text).evaluate(scope)
+    described = describe(condition.node, EvaluationContext(scope))
+    assert result.passed is is_truthy(condition.evaluate(scope))
+    assert result.detail == f"{condition}: {described}"

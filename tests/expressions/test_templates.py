@@ -46,6 +46,14 @@ VALUES: list[tuple[str, Any, Any]] = [
     ("bare word", "Bearer $inputs.apiToken", "Bearer tok"),
     ("bare word number", "count $inputs.count items", "count 3 items"),
     ("bare word and braces", "$inputs.modelOwner {$inputs.apiToken}", "acme tok"),
+    ("bare word before comma", "Hello $inputs.modelOwner, hi", "Hello acme, hi"),
+    ("bare word in parentheses", "n ($inputs.count)", "n (3)"),
+    ("bare word at text start", "($inputs.count).", "(3)."),
+    ("bare word in quotes", "'$inputs.modelOwner'", "'acme'"),
+    ("bare word in brackets", "[$inputs.count]", "[3]"),
+    ("bare word before punctuation run", "is $inputs.modelOwner?!)", "is acme?!)"),
+    ("bare pointer before period", "v $response.body#/id.", "v t1."),
+    ("glued parenthesis literal", "f($inputs.count)", "f($inputs.count)"),
     ("money stays literal", "costs $100 today", "costs $100 today"),
     ("jsonpath stays literal", "select $.items[*] now", "select $.items[*] now"),
     ("glued word literal", "scope=$inputs.apiToken", "scope=$inputs.apiToken"),
@@ -104,6 +112,7 @@ def test_string_value_kind(value: str, kind: type) -> None:
         "Bearer $inputs.apiToken",
         "{$inputs.a}/{$steps.b.outputs.c#/0}",
         "x $response.body.status y",
+        "Hello ($inputs.name), bye.",
     ],
 )
 def test_template_round_trips(text: str) -> None:
@@ -114,6 +123,13 @@ def test_template_round_trips(text: str) -> None:
 LENIENCIES = [
     ("bare word", "Bearer $inputs.apiToken", "LEN-2", "Bearer {$inputs.apiToken}", 7),
     ("bare status code", "code: $statusCode", "LEN-2", "code: {$statusCode}", 6),
+    (
+        "bare word with punctuation",
+        "Hi ($inputs.name).",
+        "LEN-2",
+        "Hi ({$inputs.name}).",
+        4,
+    ),
     (
         "unclosed",
         "a {$inputs.x",
@@ -143,6 +159,12 @@ def test_value_leniency(value: str, code: str, suggestion: str, index: int) -> N
     assert found.code == code
     assert found.suggestion == suggestion
     assert found.index == index
+
+
+def test_bare_word_inner_punctuation_kept() -> None:
+    # Only trailing punctuation ends a bare expression; a name may contain it.
+    (expression,) = parse_value("x $inputs.a,b.").expressions()
+    assert str(expression) == "$inputs.a,b"
 
 
 def test_bare_word_message_names_expression() -> None:

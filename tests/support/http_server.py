@@ -7,6 +7,7 @@ request it receives, so tests can assert on what the runner sent.
 from __future__ import annotations
 
 import json
+import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -44,6 +45,16 @@ class Reply:
 Handler = Callable[[Received], Reply]
 
 
+class _QuietServer(ThreadingHTTPServer):
+    """Ignores clients that hang up early (timeout tests do that on purpose)."""
+
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            super().handle_error(request, client_address)
+
+
 class ScriptedServer:
     """Serves registered handlers; unknown routes get 404."""
 
@@ -51,7 +62,7 @@ class ScriptedServer:
         self.routes: dict[tuple[str, str], Handler] = {}
         self.requests: list[Received] = []
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
+        self._server = _QuietServer(("127.0.0.1", 0), self._handler_class())
         self._thread = threading.Thread(
             target=self._server.serve_forever,
             kwargs={"poll_interval": 0.05},

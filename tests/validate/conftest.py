@@ -55,7 +55,11 @@ VALID: dict[str, Any] = {
                     "stepId": "get",
                     "operationId": "getItem",
                     "parameters": [
-                        {"name": "id", "in": "path", "value": "$steps.list.outputs.first"}
+                        {
+                            "name": "id",
+                            "in": "path",
+                            "value": "$steps.list.outputs.first",
+                        }
                     ],
                     "outputs": {"name": "$response.body#/name"},
                 },
