@@ -1,9 +1,9 @@
 """Checks that need the prepared plan: references between steps and workflows,
 step order, input schemas, and the rules the specification words as SHOULD.
 
-The planner has already resolved every target and parsed every expression;
-these checks read its results and the document model side by side, and only
-report. Nothing here changes the plan.
+The planner has already resolved every target and parsed every expression.
+These checks read its results and the document model side by side and only
+report: nothing here changes the plan.
 """
 
 from __future__ import annotations
@@ -45,6 +45,7 @@ from arazzo_runner.semantic_inputs import check_input_references
 # (Arazzo 1.0.1, Source Description, Workflow and Step Objects).
 _ID_PATTERN = re.compile(r"^[A-Za-z0-9_\-]+$")
 _BODYLESS_METHODS = ("get", "head", "delete")
+_PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
 
 
 def check_plan(loaded: LoadResult, plan: Plan) -> list[Diagnostic]:
@@ -189,6 +190,8 @@ class _Checker:
                 f"write operationId: $sourceDescriptions.{operation.source.name}."
                 f"{operation.operation_id}",
             )
+        if operation is not None:
+            self.check_path_parameters(loaded, step, planned)
         for name, node in planned.outputs.items():
             pointer = f"{step.pointer}/outputs/{escape_pointer_segment(name)}"
             self.check_output_value(loaded, name, node, pointer)
@@ -207,6 +210,39 @@ class _Checker:
                 )
         self.check_actions(loaded, step.on_success)
         self.check_actions(loaded, step.on_failure)
+
+    def check_path_parameters(
+        self, loaded: LoadedDocument, step: Step, planned: PlannedStep
+    ) -> None:
+        """Check that the path parameters fill the operation's path template."""
+        operation = planned.operation
+        assert operation is not None
+        placeholders = _PLACEHOLDER.findall(operation.path)
+        given = {p.name: p for p in planned.parameters if p.in_ == "path"}
+        target = "operationId" if step.operation_id is not None else "operationPath"
+        for name in placeholders:
+            if name not in given:
+                self.report(
+                    loaded,
+                    f"{step.pointer}/{target}",
+                    "error",
+                    "path-parameter-missing",
+                    f"path parameter {name!r} of {operation.label} gets no value",
+                    f"add a parameter with name: {name} and in: path",
+                )
+        for name, parameter in given.items():
+            if name not in placeholders:
+                self.report(
+                    loaded,
+                    parameter.location.pointer or step.pointer,
+                    "warning",
+                    "path-parameter-unknown",
+                    f"path parameter {name!r} matches no placeholder of "
+                    f"{operation.path!r}, so it is not sent",
+                    "use one of: " + ", ".join(placeholders)
+                    if placeholders
+                    else "remove it, or send it in the query",
+                )
 
     def check_output_value(
         self, loaded: LoadedDocument, name: str, node: ValueNode, pointer: str
@@ -473,8 +509,8 @@ class _Scope:
 
 
 class _ControlFlow:
-    """Which steps can run before which, following the default order, every
-    goto and every retry side trip of a workflow."""
+    """The order in which a workflow's steps can run: the default order, every
+    goto, and every retry with its side trip."""
 
     def __init__(self, workflow: PlannedWorkflow) -> None:
         self.count = len(workflow.steps)

@@ -20,7 +20,9 @@ import os
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import replace
+from pathlib import Path
 
+from arazzo_runner._json_positions import json_positions
 from arazzo_runner.diagnostics import Diagnostic
 from arazzo_runner.document.loader import LoadedDocument, LoadResult, load
 from arazzo_runner.document.sources import is_remote
@@ -30,7 +32,8 @@ from arazzo_runner.planner import prepare
 from arazzo_runner.semantic_checks import check_plan
 from arazzo_runner.validate_schema import schema_findings
 
-# Builder codes that the JSON Schema pass reports itself, in its own words.
+# Codes of the builder's shape findings, which the JSON Schema pass reports
+# itself, in its own words.
 _SCHEMA_CODES = frozenset({"structure", "unknown-field"})
 _CRITERION = re.compile(r"^(.*/(?:successCriteria|criteria)/\d+)(?:/.*)?$")
 
@@ -111,10 +114,15 @@ def merge_diagnostics(loaded: LoadResult, plan: Plan) -> list[Diagnostic]:
     documents = list(_arazzo_documents(loaded.entry))
     checked = {document.parsed.uri for document in documents}
     schema_found = [d for document in documents for d in schema_findings(document)]
+    replaced = {
+        id(d)
+        for d in loaded.diagnostics
+        if d.code in _SCHEMA_CODES and d.location.document in checked
+    }
     semantic = [
         d
         for d in [*plan.diagnostics, *check_plan(loaded, plan)]
-        if not (d.code in _SCHEMA_CODES and d.location.document in checked)
+        if id(d) not in replaced
     ]
     judged = {(d.location.document, d.location.pointer) for d in semantic}
     lenient = [
@@ -122,13 +130,14 @@ def merge_diagnostics(loaded: LoadResult, plan: Plan) -> list[Diagnostic]:
         for d in semantic
         if d.code == "LEN-3"
     ]
-    kept = [
+    schema_kept = [
         d
         for d in schema_found
         if not _already_judged(d, judged) and not _inside(d, lenient)
     ]
+    merged = _locate_in_json([*schema_kept, *semantic], documents)
     unique: dict[tuple[object, ...], Diagnostic] = {}
-    for diagnostic in [*kept, *semantic]:
+    for diagnostic in merged:
         location = diagnostic.location
         key = (
             diagnostic.severity,
@@ -139,6 +148,37 @@ def merge_diagnostics(loaded: LoadResult, plan: Plan) -> list[Diagnostic]:
         )
         unique.setdefault(key, diagnostic)
     return sorted(unique.values(), key=_position)
+
+
+def _locate_in_json(
+    diagnostics: list[Diagnostic], documents: list[LoadedDocument]
+) -> list[Diagnostic]:
+    """Add line and column to the diagnostics of JSON documents.
+
+    The reader records positions for YAML only; for a JSON document that has
+    findings, the positions are recovered from its text here.
+    """
+    by_uri = {document.parsed.uri: document.parsed for document in documents}
+    unplaced = {
+        d.location.document
+        for d in diagnostics
+        if d.location.line is None and d.location.document in by_uri
+    }
+    for uri in unplaced:
+        parsed = by_uri[str(uri)]
+        if parsed.positions or is_remote(parsed.uri):
+            continue
+        try:
+            text = Path(parsed.uri).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        parsed.positions.update(json_positions(text))
+    return [
+        replace(d, location=by_uri[d.location.document].location(d.location.pointer))
+        if d.location.document in unplaced and d.location.pointer is not None
+        else d
+        for d in diagnostics
+    ]
 
 
 def _already_judged(

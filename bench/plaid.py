@@ -32,7 +32,7 @@ TARGET_MEGABYTES = 120
 
 
 class _Categories(BaseHTTPRequestHandler):
-    """Answers POST /categories/get as Plaid's API would, in short."""
+    """Replies to POST /categories/get like Plaid's API, with a short body."""
 
     def do_POST(self) -> None:
         self.rfile.read(int(self.headers.get("Content-Length") or 0))

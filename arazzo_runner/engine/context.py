@@ -43,8 +43,8 @@ class RunContext:
     limits: Limits
     observers: list[Observer] = field(default_factory=list)
     server_overrides: dict[str, str] = field(default_factory=dict)
-    # Check each response against the operation's declared responses; with
-    # ``strict`` a mismatch fails the step instead of adding a warning.
+    # Check each response against the operation's declared responses. With
+    # ``strict``, a mismatch fails the step instead of adding a warning.
     validate_responses: bool = False
     strict: bool = False
     workflows: dict[str, WorkflowRecord] = field(default_factory=dict)

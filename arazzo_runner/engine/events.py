@@ -22,7 +22,8 @@ class StepStarted:
 class RequestFinished:
     """One attempt of a step sent a request and got a response or an error.
 
-    ``status_code`` is ``None`` when no response arrived, and ``error`` gives the reason.
+    ``status_code`` is ``None`` when no response arrived, and ``error`` gives
+    the reason.
     """
 
     workflow_id: str

@@ -289,8 +289,6 @@ def _add_body(
         return
     payload_is_text = not isinstance(body.payload, ExpressionValue)
     payload = apply_replacements(step, payload, content_type, scope)
-    if isinstance(payload, bytes) and is_xml_media_type(content_type):
-        payload_is_text = True
     encoded = encode_body(
         payload, content_type, operation=operation, payload_is_text=payload_is_text
     )

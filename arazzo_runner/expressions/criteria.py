@@ -44,6 +44,7 @@ from arazzo_runner.expressions.conditions import (
     Literal,
     Not,
     is_truthy,
+    loose_compare,
     parse_condition,
 )
 from arazzo_runner.expressions.ecma_regex import compile_ecma_pattern
@@ -136,11 +137,13 @@ class SimpleCriterion(CompiledCriterion):
         self.parsed = parsed
         self.context = context
         self.leniencies = parsed.leniencies
+        self._text = str(parsed)
 
     def _evaluate(self, scope: Scope) -> CriterionResult:
-        evaluation = EvaluationContext(scope)
-        value = self.parsed.node.evaluate(evaluation)
-        detail = f"{self.parsed}: {describe(self.parsed.node, evaluation)}"
+        value, described = _evaluate_described(
+            self.parsed.node, EvaluationContext(scope)
+        )
+        detail = f"{self._text}: {described}"
         if is_truthy(value):
             return CriterionResult(True, None, detail)
         return CriterionResult(False, "condition is false", detail)
@@ -258,7 +261,8 @@ def _compile_jsonpath(
     start = len(text) - len(text.lstrip())
     query_text = text.strip()
     # A text that is not a valid query may be a comparison, a leniency. When
-    # both readings fail, the error for the text as one query is reported.
+    # both readings fail, the error for the text as one query is reported,
+    # unless an operator outside brackets shows that it cannot be a query.
     query_error: ExpressionSyntaxError | None = None
     if dialect.may_be_query(query_text):
         try:
@@ -269,13 +273,14 @@ def _compile_jsonpath(
             return _JsonPathMatcher(query_text, dialect, query=query)
     try:
         node, inner = parse_jsonpath_comparison(text, dialect)
-    except ExpressionSyntaxError:
+    except ExpressionSyntaxError as error:
         if query_error is not None:
             raise query_error from None
-        node = None
-    if node is None:
-        query = dialect.compile(query_text, source=text, offset=start)
-        return _JsonPathMatcher(query_text, dialect, query=query)
+        raise ExpressionSyntaxError(
+            f"invalid JSONPath comparison {query_text!r}: {error.message}",
+            text=error.text,
+            index=error.index,
+        ) from None
     found = Leniency(
         code=leniency.JSONPATH_COMPARISON,
         message=f"jsonpath condition written as a comparison: {text!r}",
@@ -411,6 +416,44 @@ def describe(node: ConditionNode, evaluation: EvaluationContext) -> str:
         return str(error)
 
 
+def _evaluate_described(
+    node: ConditionNode, evaluation: EvaluationContext
+) -> tuple[Any, str]:
+    """Return the value of a simple condition and its `describe` text, in one pass.
+
+    Unlike ``node.evaluate``, both sides of ``&&`` and ``||`` are evaluated,
+    as the detail shows them. The value is the same, because evaluating a
+    simple condition reads data only and never raises (a JSONPath operand,
+    which can raise, goes through `describe` instead).
+    """
+    if isinstance(node, Binary) and node.operator in ("&&", "||"):
+        left, left_text = _evaluate_described(node.left, evaluation)
+        right, right_text = _evaluate_described(node.right, evaluation)
+        if _is_logical(node.left):
+            left_text = f"({left_text})"
+        if _is_logical(node.right):
+            right_text = f"({right_text})"
+        if node.operator == "&&":
+            value = is_truthy(left) and is_truthy(right)
+        else:
+            value = is_truthy(left) or is_truthy(right)
+        return value, f"{left_text} {node.operator} {right_text}"
+    if isinstance(node, Binary):
+        left = node.left.evaluate(evaluation)
+        right = node.right.evaluate(evaluation)
+        value = loose_compare(node.operator, left, right)
+        return value, f"{_show(left)} {node.operator} {_show(right)}"
+    if isinstance(node, Not):
+        operand = node.operand.evaluate(evaluation)
+        return not is_truthy(operand), f"!{_show(operand)}"
+    value = node.evaluate(evaluation)
+    return value, _show(value)
+
+
+def _is_logical(node: ConditionNode) -> bool:
+    return isinstance(node, Binary) and node.operator in ("&&", "||")
+
+
 def _describe(node: ConditionNode, evaluation: EvaluationContext) -> str:
     if isinstance(node, Binary) and node.operator in ("&&", "||"):
         left = _describe_side(node.left, evaluation)
@@ -433,7 +476,18 @@ def _describe_side(node: ConditionNode, evaluation: EvaluationContext) -> str:
 
 
 def _show(value: Any) -> str:
-    if isinstance(value, (str, bool, int, float)) or value is None:
+    """Return ``value`` as a condition literal, or as JSON text for other values."""
+    if isinstance(value, str):
+        return _shorten("'" + value.replace("'", "''") + "'")
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if value is None:
+        return "null"
+    if type(value) is int:
+        return _shorten(str(value))
+    if isinstance(value, (int, float)):
         return _shorten(str(Literal(value)))
     return _shorten(to_text(value))
 

@@ -1,8 +1,8 @@
 """ECMA-262 regular expressions for ``regex`` criteria, run by Python's ``re``.
 
-Arazzo 1.0.1 gives regex conditions no dialect of their own, and its authors
-write them as JavaScript patterns, so a pattern is read as an ECMA-262
-pattern without flags and translated into an equivalent ``re`` pattern:
+Arazzo 1.0.1 names no dialect for regex conditions, and document authors
+write JavaScript patterns. So a pattern is read as an ECMA-262 pattern
+without flags and translated into an ``re`` pattern with the same matches:
 
 * ``\\d``, ``\\w`` and ``\\b`` are ASCII-only, as in ECMA-262 (``re.ASCII``);
 * ``\\s`` is ECMA-262's whitespace class, which contains more than ASCII;
@@ -10,18 +10,26 @@ pattern without flags and translated into an equivalent ``re`` pattern:
   and U+2029;
 * ``$`` matches only at the end of the text, never before a final newline;
 * ``[]`` matches nothing and ``[^]`` any character;
+* ``\\B`` matches in an empty text, and ``x{,2}`` is literal text;
 * ``\\cX``, ``\\uXXXX`` (a surrogate pair as one character) and
   ``(?<name>...)``/``\\k<name>`` are rewritten into ``re`` syntax;
 * a backreference to a group that has not matched matches the empty string.
 
-Syntax with another meaning in one of the two dialects, or none in
-ECMA-262, is rejected with the offset of the offending character:
+Syntax that ECMA-262 lacks, or that means something else in ``re``, is
+rejected with the offset of the offending character. That covers
 ``re``-only syntax (``(?P<name>``, ``(?>...)``, ``(?#...)``, inline flags,
-possessive quantifiers, ``\\A``, ``\\Z``), escapes of other letters, which
-ECMA-262 reads as the letter itself, ``\\p{...}`` and ``\\u{...}`` (they need
-the ``u`` flag, which a condition cannot set), octal escapes and
-backreferences to groups that do not exist. ``re`` itself rejects a
-lookbehind whose width is not fixed, which ECMA-262 allows.
+possessive quantifiers) and escapes of letters such as ``\\A`` or ``\\q``,
+which ECMA-262 reads as the letter itself. It also covers ``\\p{...}`` and
+``\\u{...}``, which need the ``u`` flag that a condition cannot set, octal
+escapes, and backreferences to groups that do not exist or that sit inside
+a repeated group (ECMA-262 clears those on each repetition), and
+quantifiers after assertions such as ``^`` or ``\\b``. ``re`` itself
+rejects a lookbehind whose width is not fixed, which ECMA-262 allows.
+
+NOTE: Two differences remain. ECMA-262 without the ``u`` flag matches UTF-16
+code units and ``re`` matches code points, so ``^.$`` matches one emoji here.
+And ``re`` has no time limit, so nested quantifiers can backtrack for a long
+time on a long text.
 """
 
 from __future__ import annotations
@@ -304,6 +312,7 @@ class _Translator:
             raise self.error("pattern ends with '\\'", start)
         letter = self.pattern[start + 1]
         self.index = start + 2
+
         if letter in _SHARED_ESCAPES:
             return "\\" + letter
         if letter == "s":
@@ -328,6 +337,10 @@ class _Translator:
             return self.read_backreference(start)
         if letter == "k" and not in_class:
             return self.read_named_backreference(start)
+        return self.read_character_escape(letter, start)
+
+    def read_character_escape(self, letter: str, start: int) -> str:
+        """Return the Python form of an escape that stands for one character."""
         if letter == "c":
             return self.read_control(start)
         if letter == "x":

@@ -179,12 +179,8 @@ def _form_styles(operation: Operation | None) -> dict[str, OpenApiParameter]:
     """Return the form fields whose Encoding Object sets a serialization style."""
     if operation is None:
         return {}
-    media = None
-    for media_type, candidate in operation.request_content().items():
-        if media_essence(media_type) == "application/x-www-form-urlencoded":
-            media = operation.deref(candidate)
-            break
-    encoding = media.get("encoding") if isinstance(media, dict) else None
+    media, _ = operation.request_media("application/x-www-form-urlencoded")
+    encoding = media.get("encoding") if media is not None else None
     if not isinstance(encoding, dict):
         return {}
     styles: dict[str, OpenApiParameter] = {}
@@ -266,21 +262,17 @@ def _multipart_fields(operation: Operation | None) -> dict[str, _FieldSpec]:
     """
     if operation is None:
         return {}
-    media = None
-    for declared_media_type, candidate in operation.request_content().items():
-        if media_essence(declared_media_type) == "multipart/form-data":
-            media = operation.deref(candidate)
-            break
-    if not isinstance(media, dict):
+    media, uri = operation.request_media("multipart/form-data")
+    if media is None:
         return {}
-    schema = operation.deref(media.get("schema"))
+    schema, schema_uri = operation.resolve(media.get("schema"), uri)
     properties = schema.get("properties") if isinstance(schema, dict) else None
     encoding = media.get("encoding") if isinstance(media.get("encoding"), dict) else {}
     result: dict[str, _FieldSpec] = {}
     for name, raw in (properties or {}).items():
-        prop = operation.deref(raw)
+        prop, prop_uri = operation.resolve(raw, schema_uri)
         if isinstance(prop, dict) and prop.get("type") == "array":
-            prop = operation.deref(prop.get("items"))
+            prop, _ = operation.resolve(prop.get("items"), prop_uri)
         declared = encoding.get(name) if isinstance(encoding, dict) else None
         declared_type = (
             declared.get("contentType") if isinstance(declared, dict) else None

@@ -102,8 +102,11 @@ class Operation:
         )
         if not isinstance(schemes, dict):
             return False
+        resolver = self.source.resolver
         for raw in schemes.values():
-            scheme = self.deref(raw)
+            scheme = raw
+            if resolver is not None and isinstance(raw, dict):
+                scheme, _ = resolver.deref(raw, self.source.uri)
             if not isinstance(scheme, dict) or scheme.get("type") != "apiKey":
                 continue
             scheme_name = scheme.get("name")
@@ -117,21 +120,39 @@ class Operation:
 
     def request_content(self) -> dict[str, Any]:
         """Return the request body's ``content`` map, references followed."""
-        body = self.deref(self.data.get("requestBody"))
-        content = body.get("content") if isinstance(body, dict) else None
-        return content if isinstance(content, dict) else {}
+        return self._request_content()[0]
 
     def request_media_types(self) -> list[str]:
         """Return the media types of the declared request body, in order."""
         return list(self.request_content())
 
-    def deref(self, node: Any) -> Any:
-        """Return ``node`` with its ``$ref`` chain followed (when it has one)."""
+    def request_media(self, essence: str) -> tuple[dict[str, Any] | None, str]:
+        """Return the Media Type Object declared for ``essence`` and the URI
+        that references inside it resolve against."""
+        content, uri = self._request_content()
+        for media_type, candidate in content.items():
+            if media_type.split(";", 1)[0].strip().lower() == essence:
+                media, media_uri = self.resolve(candidate, uri)
+                return (media if isinstance(media, dict) else None), media_uri
+        return None, uri
+
+    def _request_content(self) -> tuple[dict[str, Any], str]:
+        body, uri = self.resolve(self.data.get("requestBody"), self.base_uri)
+        content = body.get("content") if isinstance(body, dict) else None
+        return (content if isinstance(content, dict) else {}), uri
+
+    def resolve(self, node: Any, uri: str) -> tuple[Any, str]:
+        """Follow ``node``'s ``$ref`` chain from the document at ``uri``.
+
+        Returns the target and the URI of the document it sits in, which
+        relative references inside the target resolve against.
+        """
+        base = uri or self.source.uri
         resolver = self.source.resolver
         if resolver is None or not isinstance(node, dict) or "$ref" not in node:
-            return node
-        target, _ = resolver.deref(node, self.base_uri or self.source.uri)
-        return target
+            return node, base
+        target, target_uri = resolver.deref(node, base)
+        return target, target_uri
 
 
 def index_operations(source: OpenApiSource, resolver: RefResolver) -> None:

@@ -13,9 +13,9 @@ FORMATS = ("text", "json", "github")
 def format_diagnostics(diagnostics: Sequence[Diagnostic], output_format: str) -> str:
     """Return the report of ``diagnostics`` in ``output_format``, ending in a newline.
 
-    ``text`` gives one diagnostic per line and a count; ``json`` one object
-    with a ``diagnostics`` list; ``github`` one workflow command per
-    diagnostic, which GitHub Actions shows as an annotation on the file.
+    ``text`` gives one diagnostic per line and a count. ``json`` gives one
+    object with a ``diagnostics`` list. ``github`` gives one workflow command
+    per diagnostic, which GitHub Actions shows as an annotation on the file.
     """
     if output_format == "json":
         return format_json(diagnostics) + "\n"

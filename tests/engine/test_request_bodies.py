@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.support.documents import arazzo, openapi, run_flow
+from tests.support.documents import arazzo, openapi, run_flow, write
 from tests.support.http_server import Received, Reply, ScriptedServer
 
 
@@ -102,8 +102,8 @@ def test_json_text_template_sent_as_written(
 def test_invalid_json_text_sent_with_warning(
     tmp_path: Path, api_server: ScriptedServer
 ) -> None:
-    # A quoted placeholder that receives an object makes invalid JSON; the
-    # runner sends the text as written and says so.
+    # A quoted placeholder that receives an object makes invalid JSON. The
+    # runner sends the text as written and adds a warning.
     request, result = send_body(
         tmp_path,
         api_server,
@@ -511,3 +511,35 @@ def test_form_encoding_object_styles(
     )
     assert request is not None
     assert request.body == (b"metadata%5Bplan%5D=gold&ids=1,2&other=%7B%22a%22%3A1%7D")
+
+
+def test_multipart_schema_in_other_file(
+    tmp_path: Path, api_server: ScriptedServer
+) -> None:
+    # The schema lives in another file, and its property refers to a schema
+    # beside it: that reference resolves against the other file.
+    write(
+        tmp_path,
+        "schemas/upload.yaml",
+        {
+            "Upload": {
+                "type": "object",
+                "properties": {"picture": {"$ref": "#/Binary"}},
+            },
+            "Binary": {"type": "string", "format": "binary"},
+        },
+    )
+    picture = tmp_path / "a.bin"
+    picture.write_bytes(b"\x00\x01")
+    content = {
+        "multipart/form-data": {"schema": {"$ref": "schemas/upload.yaml#/Upload"}}
+    }
+    request, _ = send_body(
+        tmp_path,
+        api_server,
+        {"payload": {"picture": str(picture)}},
+        content=content,
+    )
+    assert request is not None
+    assert b'filename="a.bin"' in request.body
+    assert b"\r\n\r\n\x00\x01\r\n" in request.body

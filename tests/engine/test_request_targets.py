@@ -3,7 +3,11 @@ cookies, redirects and timeouts, against a real server on 127.0.0.1."""
 
 from __future__ import annotations
 
+import shutil
+import ssl
+import subprocess
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -605,3 +609,104 @@ def test_server_override_must_be_url(tmp_path: Path) -> None:
         "the server 'localhost:8080' given for source 'api' is not an http(s) URL"
         in (str(caught.value.diagnostics[0]))
     )
+
+
+@pytest.fixture
+def tls_server(tmp_path: Path) -> Iterator[ScriptedServer]:
+    """A ScriptedServer on 127.0.0.1 behind a self-signed certificate."""
+    openssl = shutil.which("openssl")
+    if openssl is None:
+        pytest.skip("openssl is needed to make a test certificate")
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    subprocess.run(
+        [
+            openssl,
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    server = ScriptedServer()
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    server._server.socket = context.wrap_socket(server._server.socket, server_side=True)
+    server.start()
+    yield server
+    server.stop()
+
+
+def test_tls_verified_unless_turned_off(
+    tmp_path: Path, tls_server: ScriptedServer
+) -> None:
+    tls_server.route("GET", "/ping", Reply(200, {}))
+    url = tls_server.url.replace("http://", "https://")
+    description = server_api([{"url": url}])
+    verified = run_ping(tmp_path, description)
+    assert verified.status == "failed"
+    assert verified.error is not None
+    assert "CERTIFICATE_VERIFY_FAILED" in verified.error.message
+    insecure = run_ping(tmp_path, description, verify_tls=False)
+    assert insecure.status == "succeeded"
+    assert [r.path for r in tls_server.requests] == ["/ping"]
+
+
+def test_remote_references_across_files(
+    tmp_path: Path, api_server: ScriptedServer
+) -> None:
+    api_server.route(
+        "GET",
+        "/specs/common/params.yaml",
+        Reply(
+            200,
+            yaml.safe_dump(
+                {
+                    "limit": {
+                        "name": "limit",
+                        "in": "query",
+                        "style": "pipeDelimited",
+                        "explode": False,
+                    }
+                }
+            ).encode(),
+            headers={"Content-Type": "application/yaml"},
+        ),
+    )
+    description = openapi(
+        {
+            "/items": {
+                "get": {
+                    "operationId": "listItems",
+                    "parameters": [{"$ref": "common/params.yaml#/limit"}],
+                    "responses": {"200": {"description": "ok"}},
+                }
+            }
+        },
+        servers=[{"url": "/api"}],
+    )
+    serve_description(api_server, "/specs/openapi.yaml", description)
+    api_server.route("GET", "/api/items", Reply(200, []))
+    doc = arazzo(
+        [
+            {
+                "stepId": "list",
+                "operationId": "listItems",
+                "parameters": [{"name": "limit", "in": "query", "value": [1, 2]}],
+            }
+        ],
+        sources=[{"name": "api", "url": api_server.url + "/specs/openapi.yaml"}],
+    )
+    path = write(tmp_path, "flow.arazzo.yaml", doc)
+    assert Runner.from_path(path).run().status == "succeeded"
+    assert api_server.received("GET", "/api/items")[0].raw_query == "limit=1|2"

@@ -228,3 +228,64 @@ def test_cli_validate_responses(
         assert result["error"]["kind"] == "response-invalid"
     else:
         assert any("'name' is a required property" in w for w in result["warnings"])
+
+
+def test_query_method_response_validated(
+    tmp_path: Path, api_server: ScriptedServer
+) -> None:
+    description = openapi(
+        {
+            "/search": {
+                "query": {
+                    "operationId": "search",
+                    "responses": {
+                        "200": {
+                            "description": "ok",
+                            "content": {"application/json": {"schema": PET_SCHEMA}},
+                        }
+                    },
+                }
+            }
+        }
+    )
+    api_server.route("QUERY", "/search", Reply(200, {"age": 1}))
+    doc = arazzo([{"stepId": "search", "operationId": "search"}])
+    result = run_flow(
+        tmp_path, api_server.url, description, doc, validate_responses=True
+    )
+    assert result.status == "succeeded"
+    assert any(
+        "does not match QUERY /search" in w and "'name' is a required property" in w
+        for w in result.warnings
+    )
+
+
+def test_validation_follows_external_refs(
+    tmp_path: Path, api_server: ScriptedServer
+) -> None:
+    write(tmp_path, "schemas/pet.yaml", PET_SCHEMA)
+    description = openapi(
+        {
+            "/pet": {
+                "get": {
+                    "operationId": "getPet",
+                    "responses": {
+                        "200": {
+                            "description": "ok",
+                            "content": {
+                                "application/json": {
+                                    "schema": {"$ref": "schemas/pet.yaml"}
+                                }
+                            },
+                        }
+                    },
+                }
+            }
+        }
+    )
+    api_server.route("GET", "/pet", Reply(200, {"name": 5}))
+    doc = arazzo([{"stepId": "get", "operationId": "getPet"}])
+    result = run_flow(
+        tmp_path, api_server.url, description, doc, validate_responses=True
+    )
+    assert any("/name: 5 is not of type 'string'" in w for w in result.warnings)

@@ -324,6 +324,24 @@ CASES: list[tuple[str, list[Any], str, str, str]] = [
         "source-unavailable",
         "/sourceDescriptions/0/url",
     ),
+    (
+        "path-placeholder-unfilled",
+        [delete_at(f"{STEP1}/parameters/0")],
+        "error",
+        "path-parameter-missing",
+        f"{STEP1}/operationId",
+    ),
+    (
+        "path-parameter-unknown",
+        [
+            append_at(
+                f"{STEP1}/parameters", {"name": "item", "in": "path", "value": "x"}
+            )
+        ],
+        "warning",
+        "path-parameter-unknown",
+        f"{STEP1}/parameters/1",
+    ),
     # Expressions, conditions and queries.
     (
         "output-name",
