@@ -351,3 +351,84 @@ def validate(
     click.echo(format_diagnostics(found, output_format), nl=False)
     errors = [d for d in found if d.severity == "error"]
     sys.exit(EXIT_FAILED if errors else EXIT_SUCCEEDED)
+
+
+@main.command()
+@click.argument(
+    "paths", nargs=-1, type=click.Path(exists=True, file_okay=False, path_type=Path)
+)
+@click.option(
+    "--filter",
+    "text_filter",
+    metavar="TEXT",
+    help="Run only the cases whose id or section contains TEXT (any case).",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json", "junit", "markdown"]),
+    default="text",
+    show_default=True,
+    help="Report format on stdout; markdown writes the docs/conformance.md page.",
+)
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=4,
+    show_default=True,
+    help="Number of cases run at the same time.",
+)
+@click.option(
+    "--runner-command",
+    metavar="TEMPLATE",
+    help="Run each case with this command instead of this package, in process. "
+    "{document}, {workflow} and {inputs} are replaced; a word with {source} "
+    "or {url} is repeated per mocked source. See conformance/README.md.",
+)
+def conformance(
+    paths: tuple[Path, ...],
+    text_filter: str | None,
+    output_format: str,
+    jobs: int,
+    runner_command: str | None,
+) -> None:
+    """Run the conformance cases under PATHS (default: conformance/cases).
+
+    Exits with 0 when every case passed and 1 otherwise.
+    """
+    import tempfile
+
+    from arazzo_runner.conformance import report
+    from arazzo_runner.conformance.cases import discover_cases
+    from arazzo_runner.conformance.harness import (
+        CaseRunner,
+        CommandRunner,
+        InProcessRunner,
+        run_cases,
+    )
+
+    roots = list(paths) or [Path("conformance/cases")]
+    try:
+        cases = discover_cases(roots, text_filter=text_filter)
+    except ArazzoError as exc:
+        _fail(str(exc), exc.hint)
+    if not cases:
+        _fail("no conformance case matched", "check the paths and --filter")
+    runner: CaseRunner = (
+        CommandRunner(runner_command) if runner_command else InProcessRunner()
+    )
+    with tempfile.TemporaryDirectory(prefix="arazzo-conformance-") as folder:
+        outcomes = run_cases(cases, runner, jobs=jobs, work_folder=Path(folder))
+
+    renderers = {
+        "text": report.render_text,
+        "json": report.render_json,
+        "junit": report.render_junit,
+    }
+    if output_format == "markdown":
+        click.echo(report.render_markdown(outcomes, runner.name), nl=False)
+    else:
+        click.echo(renderers[output_format](outcomes))
+    failed = any(not outcome.passed for outcome in outcomes)
+    sys.exit(EXIT_FAILED if failed else EXIT_SUCCEEDED)

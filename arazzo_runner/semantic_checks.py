@@ -87,7 +87,7 @@ class _Checker:
         self.check_names(loaded)
         for workflow in loaded.document.workflows:
             planned = self.plan.workflows.get(prefix + workflow.workflow_id)
-            if planned is None or len(planned.steps) != len(workflow.steps):
+            if planned is None or planned.location.pointer != workflow.pointer:
                 continue  # A duplicate workflowId: the planner reported it.
             self.check_workflow(loaded, workflow, planned, prefix)
 
@@ -116,8 +116,8 @@ class _Checker:
             "warning",
             "id-pattern",
             f"{what} {value!r} should use only letters, digits, '_' and '-'",
-            "rename it; other characters make runtime expressions that name it "
-            "hard to read or ambiguous",
+            "rename it, because other characters make the runtime expressions "
+            "that name it hard to read or ambiguous",
         )
 
     # -- workflows and steps -----------------------------------------------------
@@ -222,12 +222,15 @@ class _Checker:
         target = "operationId" if step.operation_id is not None else "operationPath"
         for name in placeholders:
             if name not in given:
+                # NOTE: a warning, not an error, so that the document's other
+                # workflows still run; this step fails before it sends anything.
                 self.report(
                     loaded,
                     f"{step.pointer}/{target}",
-                    "error",
+                    "warning",
                     "path-parameter-missing",
-                    f"path parameter {name!r} of {operation.label} gets no value",
+                    f"path parameter {name!r} of {operation.label} gets no value, "
+                    "so the step will fail",
                     f"add a parameter with name: {name} and in: path",
                 )
         for name, parameter in given.items():
@@ -301,7 +304,7 @@ class _Checker:
                     "warning",
                     "action-field-ignored",
                     f"retryAfter and retryLimit of action {action.name!r} are "
-                    f"ignored: they apply only to type: retry",
+                    "ignored: they apply only to type: retry",
                     "remove them, or use type: retry",
                 )
 

@@ -71,9 +71,15 @@ class Transport:
 
         client = self._get_client()
         url = request.full_url()
-        headers = list(request.headers)
+        # Header values outside ASCII go out as UTF-8 bytes, because httpx
+        # rejects them as text.
+        headers: list[tuple[bytes, bytes]] = [
+            (name.encode("ascii"), value.encode("utf-8"))
+            for name, value in request.headers
+        ]
         if request.cookies:
-            headers.append(("Cookie", _cookie_header(client, url, request.cookies)))
+            cookie = _cookie_header(client, url, request.cookies)
+            headers.append((b"Cookie", cookie.encode("utf-8")))
         started = time.perf_counter()
         try:
             response = await client.request(
@@ -83,6 +89,8 @@ class Transport:
             raise TransportError(f"request timed out after {self._timeout} s") from exc
         except httpx.HTTPError as exc:
             raise TransportError(f"request failed: {exc}") from exc
+        except httpx.InvalidURL as exc:
+            raise TransportError(f"request failed: invalid URL {url!r}: {exc}") from exc
         elapsed = time.perf_counter() - started
         return HttpResponse(
             status_code=response.status_code,
@@ -97,7 +105,7 @@ class Transport:
 
             self._client = httpx.AsyncClient(
                 timeout=self._timeout,
-                verify=self._verify_tls,
+                transport=_scheme_router(self._verify_tls),
                 follow_redirects=False,
             )
         return self._client
@@ -140,3 +148,34 @@ def _cookie_header(
             pairs.append(f"{name}={value}")
     pairs.extend(f"{name}={value}" for name, value in parameters)
     return "; ".join(pairs)
+
+
+def _scheme_router(verify_tls: bool) -> httpx.AsyncBaseTransport:
+    """Return a transport that builds its TLS context only for https URLs.
+
+    Loading the CA bundle for a verifying TLS context costs about 30 ms,
+    which a run against plain-http servers (a mock, a local API) never needs.
+    The plain-http transport never performs TLS, so it skips that setup.
+    """
+    import httpx
+
+    class _SchemeRouter(httpx.AsyncBaseTransport):
+        def __init__(self) -> None:
+            self._plain: httpx.AsyncHTTPTransport | None = None
+            self._secure: httpx.AsyncHTTPTransport | None = None
+
+        async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+            if request.url.scheme == "https":
+                if self._secure is None:
+                    self._secure = httpx.AsyncHTTPTransport(verify=verify_tls)
+                return await self._secure.handle_async_request(request)
+            if self._plain is None:
+                self._plain = httpx.AsyncHTTPTransport(verify=False)
+            return await self._plain.handle_async_request(request)
+
+        async def aclose(self) -> None:
+            for transport in (self._plain, self._secure):
+                if transport is not None:
+                    await transport.aclose()
+
+    return _SchemeRouter()

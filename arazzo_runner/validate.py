@@ -106,10 +106,10 @@ def merge_diagnostics(loaded: LoadResult, plan: Plan) -> list[Diagnostic]:
     """Merge the schema, planner and semantic findings into one sorted list.
 
     The schema's findings replace the builder's shape findings for every
-    document the schema checked. A schema error is dropped where the planner
-    or a semantic check already judged the same spot, because those name the
-    problem more precisely (or accept it as a lenient form). Exact duplicates
-    collapse into one.
+    document the schema checked. A schema finding is dropped where the
+    planner or a semantic check reports an error at the same spot, because
+    those name the problem more precisely, and where a leniency warning
+    accepts the form. Exact duplicates collapse into one.
     """
     documents = list(_arazzo_documents(loaded.entry))
     checked = {document.parsed.uri for document in documents}
@@ -124,7 +124,11 @@ def merge_diagnostics(loaded: LoadResult, plan: Plan) -> list[Diagnostic]:
         for d in [*plan.diagnostics, *check_plan(loaded, plan)]
         if id(d) not in replaced
     ]
-    judged = {(d.location.document, d.location.pointer) for d in semantic}
+    judged = {
+        (d.location.document, d.location.pointer)
+        for d in semantic
+        if d.severity == "error" or d.code.startswith("LEN-")
+    }
     lenient = [
         (d.location.document, (d.location.pointer or "").rsplit("/", 1)[0])
         for d in semantic

@@ -49,13 +49,18 @@ class MockResponse:
     """One scripted response; ``headers`` and ``body`` may hold placeholders.
 
     ``has_body`` is false when the scenario gives no ``body``, which sends an
-    empty response rather than a JSON ``null``.
+    empty response rather than a JSON ``null``. ``raw_body`` is text sent as
+    it is, with ``content_type`` as its ``Content-Type``. ``close`` drops the
+    connection without any response, so the client sees a transport error.
     """
 
     status: int
     headers: dict[str, str]
     body: Any
     has_body: bool
+    raw_body: str | None = None
+    content_type: str | None = None
+    close: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,13 +234,16 @@ def _build_response(
     parameters: tuple[str, ...],
 ) -> MockResponse:
     headers = {str(name): str(value) for name, value in item.get("headers", {}).items()}
-    for member in ("headers", "body"):
+    for member in ("headers", "body", "rawBody"):
         _check_placeholders(parsed, f"{pointer}/{member}", item.get(member), parameters)
     return MockResponse(
         status=item.get("status", 200),
         headers=headers,
         body=item.get("body"),
         has_body="body" in item,
+        raw_body=item.get("rawBody"),
+        content_type=item.get("contentType"),
+        close=item.get("close", False),
     )
 
 

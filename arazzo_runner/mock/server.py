@@ -14,6 +14,7 @@ import json
 import logging
 import socket
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -41,14 +42,19 @@ _UNAUTHORIZED = {
 
 @dataclass(frozen=True, slots=True)
 class Reply:
-    """The status, headers and JSON body the mock sends for one request.
+    """The status, headers and body the mock sends for one request.
 
-    ``body`` is ``None`` for an empty response.
+    ``body`` is ``None`` for an empty response. ``raw_body`` is text sent
+    instead of JSON, and ``close`` drops the connection without a response.
     """
 
     status: int
     headers: dict[str, str]
     body: Any
+    raw_body: str | None = None
+    content_type: str | None = None
+    close: bool = False
+    route: str | None = None
 
     @classmethod
     def problem(cls, status: int, detail: str, title: str) -> Reply:
@@ -71,6 +77,8 @@ class MockServer:
         *,
         port: int = 0,
         log_path: Path | None = None,
+        mask_secrets: bool = True,
+        on_request: Callable[[dict[str, Any]], None] | None = None,
     ) -> None:
         """Load the description and scenario and bind 127.0.0.1:``port``.
 
@@ -79,6 +87,11 @@ class MockServer:
             scenario: A loaded scenario, or the path of a scenario file.
             port: The TCP port; 0 picks a free one.
             log_path: A file to append one JSON line per request to.
+            mask_secrets: Mask the values of secret headers (``Authorization``,
+                ``Cookie`` and others) in ``requests`` and the log file. The
+                conformance harness turns this off to check those headers.
+            on_request: Called with each log entry as it is recorded, so that
+                several mocks can feed one list in the order of arrival.
 
         Raises:
             DocumentError: The description or the scenario cannot be read or
@@ -99,6 +112,8 @@ class MockServer:
         self.base_path = _base_path(openapi)
         self._bodies = BodyChecker(openapi, uri, cache, self.scenario.routes)
         self.log_path = log_path
+        self.mask_secrets = mask_secrets
+        self.on_request = on_request
         if log_path is not None:
             _check_writable(log_path)
         self.requests: list[dict[str, Any]] = []
@@ -208,6 +223,8 @@ class MockServer:
         """Keep a received request and append it to the log file."""
         with self._lock:
             self.requests.append(entry)
+            if self.on_request is not None:
+                self.on_request(entry)
             if self.log_path is not None:
                 with self.log_path.open("a", encoding="utf-8") as log:
                     log.write(json.dumps(entry, ensure_ascii=False) + "\n")
@@ -255,7 +272,7 @@ class MockServer:
             now=datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
             base_url=self.base_url,
         )
-        return _filled(response, values)
+        return _filled(response, values, f"{route.method} {route.path}")
 
     def _new_id(self, kind: str) -> str:
         # Replicate's ids are 26 lower-case characters. A digest of the kind and
@@ -267,12 +284,23 @@ class MockServer:
         return generated
 
 
-def _filled(response: MockResponse, values: RequestValues) -> Reply:
+def _filled(response: MockResponse, values: RequestValues, route: str) -> Reply:
     headers = {
         name: str(fill(value, values)) for name, value in response.headers.items()
     }
     body = fill(response.body, values) if response.has_body else None
-    return Reply(response.status, headers, body)
+    raw_body = None
+    if response.raw_body is not None:
+        raw_body = str(fill(response.raw_body, values))
+    return Reply(
+        response.status,
+        headers,
+        body,
+        raw_body=raw_body,
+        content_type=response.content_type,
+        close=response.close,
+        route=route,
+    )
 
 
 class _LocalDocumentCache(DocumentCache):
@@ -320,14 +348,31 @@ def _handler_class(mock: MockServer) -> type[BaseHTTPRequestHandler]:
                 reply = Reply.problem(500, f"scenario error: {exc}", "Mock error")
             # Recorded before sending, so a client that has the response
             # finds the request in ``requests`` and in the log file.
-            mock.record(_log_entry(self.command, self.path, headers, body, reply))
+            entry = _log_entry(self.command, self.path, headers, body, reply)
+            if not mock.mask_secrets:
+                entry["headers"] = headers
+            mock.record(entry)
             self._send(reply)
 
         def _send(self, reply: Reply) -> None:
-            data = b"" if reply.body is None else json.dumps(reply.body).encode()
+            if reply.close:
+                # No status line at all: the client sees the connection reset
+                # or closed, which is a transport error, not an HTTP status.
+                self.close_connection = True
+                self.connection.shutdown(socket.SHUT_RDWR)
+                return
+            content_type = reply.content_type
+            if reply.raw_body is not None:
+                data = reply.raw_body.encode()
+                content_type = content_type or "text/plain"
+            elif reply.body is not None:
+                data = json.dumps(reply.body).encode()
+                content_type = content_type or "application/json"
+            else:
+                data = b""
             self.send_response(reply.status)
-            if reply.body is not None:
-                self.send_header("Content-Type", "application/json")
+            if content_type is not None:
+                self.send_header("Content-Type", content_type)
             for name, value in reply.headers.items():
                 self.send_header(name, value)
             self.send_header("Content-Length", str(len(data)))
@@ -353,12 +398,15 @@ def _log_entry(
         "method": method,
         "path": parts.path,
         "query": parse_qs(parts.query, keep_blank_values=True),
+        "queryString": parts.query,
         "headers": {
             name: MASK if name.lower() in SECRET_HEADERS else value
             for name, value in headers.items()
         },
         "body": logged_body,
-        "status": reply.status,
+        "rawBody": body.decode("utf-8", errors="replace"),
+        "status": None if reply.close else reply.status,
+        "route": reply.route,
     }
 
 

@@ -7,6 +7,7 @@ Serialization by ``style`` and ``explode`` lives in
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +23,7 @@ from arazzo_runner.openapi.serialize import (
 # OpenAPI ignores header parameters with these names: the request body, the
 # content negotiation and the security schemes set them.
 IGNORED_HEADER_PARAMETERS = frozenset({"accept", "content-type", "authorization"})
+_TOKEN = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
 
 
 @dataclass(slots=True)
@@ -95,8 +97,10 @@ def add_parameter(
         request.query_values[name] = value
         request.query.extend(serialize_query(name, value, declared))
     elif in_ == "header":
+        _check_token(name, "header")
         request.headers.append((name, serialize_header(name, value, declared)))
     elif in_ == "cookie":
+        _check_token(name, "cookie")
         request.cookies.extend(serialize_cookie(name, value, declared))
     else:
         raise RequestBuildError(
@@ -104,6 +108,15 @@ def add_parameter(
             hint="use path, query, header or cookie",
         )
     return warning
+
+
+def _check_token(name: str, in_: str) -> None:
+    """Raise unless ``name`` can be a header or cookie name (an RFC 9110 token)."""
+    if not _TOKEN.match(name):
+        raise RequestBuildError(
+            f"{in_} parameter name {name!r} is not a valid {in_} name",
+            hint="use letters, digits and !#$%&'*+-.^_`|~ only",
+        )
 
 
 def expand_path(operation: Operation, base: str, values: dict[str, Any]) -> str:

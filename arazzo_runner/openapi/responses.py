@@ -51,7 +51,8 @@ def decode_body(content: bytes, content_type: str | None) -> Any:
     charset = _charset(content_type)
     if not essence or is_json_media_type(essence):
         try:
-            return json.loads(content.decode(charset or "utf-8"))
+            # A byte order mark is not JSON, but some servers send one.
+            return json.loads(content.decode(charset or "utf-8").lstrip("\ufeff"))
         except (ValueError, LookupError):
             pass
         return _text(content, charset)

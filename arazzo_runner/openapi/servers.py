@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import urlsplit
 
 from arazzo_runner.document.sources import is_remote, resolve_uri
 from arazzo_runner.errors import DocumentError, Location
@@ -29,10 +30,10 @@ def base_url(operation: Operation, overrides: Mapping[str, str]) -> str:
     source = operation.source
     override = overrides.get(source.name)
     if override:
-        if not is_remote(override):
+        if not _is_valid_url(override):
             raise DocumentError(
                 f"the server {override!r} given for source {source.name!r} is not "
-                "an http(s) URL",
+                "a valid http(s) URL",
                 hint=f"write --server {source.name}=http://HOST:PORT/BASE_PATH",
             )
         return override.rstrip("/")
@@ -55,10 +56,28 @@ def base_url(operation: Operation, overrides: Mapping[str, str]) -> str:
     )
 
 
+def _is_valid_url(url: str) -> bool:
+    """Return whether ``url`` is an http(s) URL with a host and a valid port."""
+    if not is_remote(url):
+        return False
+    try:
+        parts = urlsplit(url)
+        port = parts.port  # Raises ValueError when out of range.
+    except ValueError:
+        return False
+    return bool(parts.hostname) and port != 0
+
+
 def _absolute(
     url: str, description_uri: str, name: str, location: Location, hint: str
 ) -> str:
     if is_remote(url):
+        if not _is_valid_url(url):
+            raise DocumentError(
+                f"the server URL {url!r} of source {name!r} is not a valid URL",
+                location=location,
+                hint=hint,
+            )
         return url.rstrip("/")
     if url.startswith("//") and is_remote(description_uri):
         scheme = description_uri.split(":", 1)[0]

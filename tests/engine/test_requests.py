@@ -448,3 +448,33 @@ def test_api_key_header_does_not_warn(
     result = run_flow(tmp_path, api_server.url, description, doc)
     assert api_server.requests[-1].headers["x-api-key"] == "k-123"
     assert result.warnings == []
+
+
+def test_non_ascii_header_sent_as_utf8(
+    tmp_path: Path, api_server: ScriptedServer
+) -> None:
+    request = send_parameter(tmp_path, api_server, "header", None, None, "café")
+    # The test server reads header bytes as ISO-8859-1.
+    assert request.headers["id"].encode("latin-1") == "café".encode()
+
+
+def test_invalid_header_name_fails_step(
+    tmp_path: Path, api_server: ScriptedServer
+) -> None:
+    doc = arazzo(
+        [
+            {
+                "stepId": "call",
+                "operationId": "op",
+                "parameters": [{"name": "Bad Name", "in": "header", "value": "x"}],
+            }
+        ]
+    )
+    result = run_flow(
+        tmp_path, api_server.url, one_parameter_api("header", None, None), doc
+    )
+    assert api_server.requests == []
+    assert result.error is not None
+    assert "header parameter name 'Bad Name' is not a valid header name" in (
+        result.error.message
+    )

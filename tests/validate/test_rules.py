@@ -327,7 +327,7 @@ CASES: list[tuple[str, list[Any], str, str, str]] = [
     (
         "path-placeholder-unfilled",
         [delete_at(f"{STEP1}/parameters/0")],
-        "error",
+        "warning",
         "path-parameter-missing",
         f"{STEP1}/operationId",
     ),
@@ -765,3 +765,10 @@ def test_diagnostic_points_at_line_and_column(tmp_path: Path) -> None:
     assert found.location.document == str(path)
     assert line[found.location.column - 1 :].startswith("operationId: nope")
     assert found.hint
+
+
+def test_schema_error_survives_semantic_warning(tmp_path: Path) -> None:
+    document = valid_document()
+    document["workflows"][0]["steps"][0]["requestBody"] = "not an object"
+    found = findings(validate(tmp_path, document))
+    assert ("error", "structure", f"{STEP0}/requestBody") in found

@@ -1,0 +1,150 @@
+"""Load conformance cases: folders holding an ``expected.yaml``.
+
+A case folder holds the Arazzo document, the OpenAPI description and mock
+scenario of each source, an optional ``inputs.json`` and ``expected.yaml``,
+whose shape ``case.schema.json`` (next to this module) defines.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+
+from arazzo_runner.errors import DocumentError, Location
+
+SCHEMA_PATH = Path(__file__).with_name("case.schema.json")
+EXPECTED_FILE = "expected.yaml"
+DEFAULT_SOURCES = {"api": {"openapi": "openapi.yaml", "scenario": "scenario.yaml"}}
+
+
+@dataclass(frozen=True, slots=True)
+class MockSource:
+    """The mock that stands in for one source description of a case."""
+
+    name: str
+    openapi: Path
+    scenario: Path
+
+
+@dataclass(frozen=True, slots=True)
+class Case:
+    """One conformance case, loaded and checked against the case schema.
+
+    ``case_id`` is the folder's path relative to the root it was found under,
+    with ``/`` separators, such as ``07-success-actions/goto-step-loop``.
+    """
+
+    case_id: str
+    folder: Path
+    description: str
+    section: str
+    document: Path
+    workflow_id: str | None
+    inputs_path: Path | None
+    sources: tuple[MockSource, ...]
+    expect: dict[str, Any] = field(default_factory=dict)
+
+    def inputs(self) -> dict[str, Any]:
+        """Return the input object, empty when the case has no inputs file."""
+        if self.inputs_path is None:
+            return {}
+        data = json.loads(self.inputs_path.read_text(encoding="utf-8"))
+        if not isinstance(data, dict):
+            raise DocumentError(
+                "the inputs file must hold a JSON object",
+                location=Location(str(self.inputs_path)),
+            )
+        return data
+
+
+@cache
+def _validator() -> jsonschema.Draft202012Validator:
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    return jsonschema.Draft202012Validator(schema)
+
+
+def load_case(folder: Path, *, root: Path | None = None) -> Case:
+    """Load the case in ``folder``; ``root`` sets the start of its id.
+
+    Raises:
+        DocumentError: ``expected.yaml`` is missing, unreadable or breaks the
+            case schema, or a file it names does not exist.
+    """
+    path = folder / EXPECTED_FILE
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise DocumentError(
+            f"cannot read the case file: {exc}", location=Location(str(path))
+        ) from exc
+    errors = sorted(_validator().iter_errors(data), key=lambda e: list(e.path))
+    if errors:
+        first = errors[0]
+        pointer = "".join(f"/{part}" for part in first.path)
+        raise DocumentError(
+            f"invalid case file at {pointer or '/'}: {first.message}",
+            location=Location(str(path)),
+            hint="see conformance/README.md for the case format",
+        )
+
+    sources = tuple(
+        MockSource(name, folder / item["openapi"], folder / item["scenario"])
+        for name, item in data.get("sources", DEFAULT_SOURCES).items()
+    )
+    document = folder / data.get("document", "arazzo.yaml")
+    inputs_path = folder / data.get("inputs", "inputs.json")
+    for needed in [document, *(s.openapi for s in sources), *(s.scenario for s in sources)]:
+        if not needed.is_file():
+            raise DocumentError(
+                f"the case names a file that does not exist: {needed.name}",
+                location=Location(str(path)),
+            )
+    base = root if root is not None else folder.parent
+    return Case(
+        case_id=folder.relative_to(base).as_posix(),
+        folder=folder,
+        description=" ".join(data["description"].split()),
+        section=data["section"],
+        document=document,
+        workflow_id=data.get("workflowId"),
+        inputs_path=inputs_path if inputs_path.is_file() else None,
+        sources=sources,
+        expect=data["expect"],
+    )
+
+
+def discover_cases(paths: list[Path], *, text_filter: str | None = None) -> list[Case]:
+    """Find every case folder under ``paths``, sorted by case id.
+
+    A path may be a case folder itself or any folder above case folders.
+    ``text_filter`` keeps the cases whose id or section contains it,
+    ignoring case.
+
+    Raises:
+        DocumentError: a path does not exist, or a case file is invalid.
+    """
+    cases: list[Case] = []
+    for path in paths:
+        if not path.exists():
+            raise DocumentError(
+                f"no such file or folder: {path}", location=Location(str(path))
+            )
+        root = path if path.is_dir() else path.parent
+        for expected in sorted(root.rglob(EXPECTED_FILE)):
+            folder = expected.parent
+            base = root if folder != root else root.parent
+            cases.append(load_case(folder, root=base))
+    if text_filter:
+        needle = text_filter.lower()
+        cases = [
+            case
+            for case in cases
+            if needle in case.case_id.lower() or needle in case.section.lower()
+        ]
+    return sorted(cases, key=lambda case: case.case_id)

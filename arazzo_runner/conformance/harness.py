@@ -1,0 +1,283 @@
+"""Run conformance cases: start each case's mocks, run the case, compare.
+
+Two runners produce the JSON result that ``arazzo run --format json``
+prints: :class:`InProcessRunner` calls this package's :class:`Runner`, and
+:class:`CommandRunner` starts any executable from a command template, so
+another Arazzo runner can be measured on the same cases.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import shlex
+import subprocess
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from arazzo_runner.conformance.cases import Case
+from arazzo_runner.conformance.compare import Difference, compare
+from arazzo_runner.engine.context import Limits
+from arazzo_runner.errors import ArazzoError, InputError, ValidationError
+from arazzo_runner.mock import MockServer
+from arazzo_runner.result import RunError, RunResult
+
+logger = logging.getLogger(__name__)
+
+# Seconds before one HTTP request, or one runner command, is given up. Cases
+# answer from 127.0.0.1 within milliseconds, so reaching these means a hang.
+REQUEST_TIMEOUT_SECONDS = 10.0
+COMMAND_TIMEOUT_SECONDS = 60.0
+
+DEFAULT_COMMAND = (
+    "arazzo run {document} --workflow {workflow} --inputs {inputs} "
+    "--server={source}={url} --max-retry-wait 0 --format json"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Invocation:
+    """What a runner receives for one case.
+
+    ``servers`` maps each source name to the base URL of its mock;
+    ``inputs_path`` is a JSON file with the input object.
+    """
+
+    case: Case
+    servers: dict[str, str]
+    inputs_path: Path
+
+
+class CaseRunner(Protocol):
+    """Something that runs one case and returns the JSON result object."""
+
+    name: str
+
+    def __call__(self, invocation: Invocation) -> dict[str, Any]: ...
+
+
+class InProcessRunner:
+    """Run cases with this package's :class:`Runner`, without retry waits."""
+
+    name = "arazzo-runner (in process)"
+
+    def __call__(self, invocation: Invocation) -> dict[str, Any]:
+        """Run the case's workflow and return the result as ``arazzo run`` prints it."""
+        from arazzo_runner.runner import Runner
+
+        case = invocation.case
+        try:
+            runner = Runner.from_path(
+                case.document,
+                servers=invocation.servers,
+                limits=Limits(max_retry_wait=0),
+                timeout=REQUEST_TIMEOUT_SECONDS,
+            )
+        except ValidationError as exc:
+            warnings = [str(d) for d in exc.diagnostics]
+            return _invalid(case, "invalid-document", exc.message, warnings)
+        except ArazzoError as exc:
+            return _invalid(case, "invalid-document", exc.message)
+        try:
+            result = runner.run(case.workflow_id, case.inputs())
+        except InputError as exc:
+            return _invalid(case, "invalid-arguments", exc.message)
+        return result.to_dict()
+
+
+def _invalid(
+    case: Case, kind: str, message: str, warnings: list[str] | None = None
+) -> dict[str, Any]:
+    result = RunResult(
+        case.workflow_id, "failed", warnings=warnings or [], error=RunError(kind, message)
+    )
+    return result.to_dict()
+
+
+class CommandRunner:
+    """Run cases with an executable, from a command template.
+
+    The template is split like a POSIX shell line (no shell runs it).
+    ``{document}``, ``{workflow}`` and ``{inputs}`` are replaced by the
+    document path, the workflow id (empty when the case names none) and the
+    inputs file path. A word containing ``{source}`` or ``{url}`` is repeated
+    once per mocked source with its name and base URL. The executable must
+    print one JSON result object on stdout, as ``arazzo run --format json``
+    does; its exit code is not checked.
+    """
+
+    def __init__(self, template: str = DEFAULT_COMMAND) -> None:
+        self.template = template
+        self.words = shlex.split(template)
+        self.name = self.words[0] if self.words else "(empty command)"
+
+    def command(self, invocation: Invocation) -> list[str]:
+        """Return the argument list for one case."""
+        values = {
+            "document": str(invocation.case.document),
+            "workflow": invocation.case.workflow_id or "",
+            "inputs": str(invocation.inputs_path),
+        }
+        arguments: list[str] = []
+        for word in self.words:
+            if "{source}" in word or "{url}" in word:
+                for source, url in invocation.servers.items():
+                    arguments.append(word.replace("{source}", source).replace("{url}", url))
+                continue
+            for key, value in values.items():
+                word = word.replace("{" + key + "}", value)
+            arguments.append(word)
+        if not invocation.case.workflow_id and "--workflow" in arguments:
+            # An empty workflow id means "the only workflow": drop the option.
+            position = arguments.index("--workflow")
+            if position + 1 < len(arguments) and arguments[position + 1] == "":
+                del arguments[position : position + 2]
+        return arguments
+
+    def __call__(self, invocation: Invocation) -> dict[str, Any]:
+        """Run the command and parse the JSON object it prints.
+
+        Raises:
+            RunnerError: the command could not start, timed out or printed
+                no JSON object.
+        """
+        arguments = self.command(invocation)
+        try:
+            completed = subprocess.run(  # noqa: S603 - the user's own command
+                arguments,
+                capture_output=True,
+                text=True,
+                timeout=COMMAND_TIMEOUT_SECONDS,
+                check=False,
+            )
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            raise RunnerError(f"the runner command failed: {exc}") from exc
+        try:
+            data = json.loads(completed.stdout)
+        except ValueError as exc:
+            stderr = completed.stderr.strip().splitlines()[-3:]
+            raise RunnerError(
+                f"the runner command printed no JSON object (exit code "
+                f"{completed.returncode}): {exc}; stderr: {' | '.join(stderr)}"
+            ) from exc
+        if not isinstance(data, dict):
+            raise RunnerError("the runner command printed JSON that is not an object")
+        return data
+
+
+class RunnerError(ArazzoError):
+    """The runner under test crashed or printed something unreadable."""
+
+
+@dataclass(slots=True)
+class CaseOutcome:
+    """The result of one case: passed, or the differences and errors found."""
+
+    case: Case
+    differences: list[Difference] = field(default_factory=list)
+    error: str | None = None
+    seconds: float = 0.0
+    result: dict[str, Any] | None = None
+    requests: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        """Return whether the case passed."""
+        return self.error is None and not self.differences
+
+    def problems(self) -> list[str]:
+        """Return the error and every difference, one line each."""
+        lines = [f"error: {self.error}"] if self.error else []
+        return lines + [str(difference) for difference in self.differences]
+
+
+def run_case(case: Case, runner: CaseRunner, work_folder: Path) -> CaseOutcome:
+    """Start the case's mocks, run the case and compare the outcome."""
+    started = time.perf_counter()
+    outcome = CaseOutcome(case)
+    received: list[dict[str, Any]] = []
+    lock = threading.Lock()
+    mocks: list[MockServer] = []
+    try:
+        for source in case.sources:
+            mocks.append(
+                MockServer(
+                    source.openapi,
+                    source.scenario,
+                    mask_secrets=False,
+                    on_request=_collector(received, lock, source.name),
+                )
+            )
+        for mock in mocks:
+            mock.start()
+        servers = {source.name: mock.base_url for mock, source in zip(mocks, case.sources)}
+        inputs_path = case.inputs_path or _empty_inputs(work_folder)
+        outcome.result = runner(Invocation(case, servers, inputs_path))
+    except ArazzoError as exc:
+        outcome.error = str(exc)
+    except Exception as exc:  # noqa: BLE001 - one broken case must not stop the suite
+        logger.exception("conformance case %s crashed", case.case_id)
+        outcome.error = f"{type(exc).__name__}: {exc}"
+    finally:
+        for mock in mocks:
+            mock.stop()
+
+    outcome.requests = [_localized(entry, mocks, case) for entry in received]
+    if outcome.result is not None:
+        outcome.differences = compare(case.expect, outcome.result, outcome.requests)
+    outcome.seconds = time.perf_counter() - started
+    return outcome
+
+
+def _collector(
+    received: list[dict[str, Any]], lock: threading.Lock, source: str
+) -> Callable[[dict[str, Any]], None]:
+    def collect(entry: dict[str, Any]) -> None:
+        with lock:
+            received.append({**entry, "source": source})
+
+    return collect
+
+
+def _localized(entry: dict[str, Any], mocks: list[MockServer], case: Case) -> dict[str, Any]:
+    """Add ``localPath``: the path with its mock's base path removed."""
+    base_path = ""
+    for mock, source in zip(mocks, case.sources):
+        if source.name == entry.get("source"):
+            base_path = mock.base_path
+    path = str(entry.get("path", ""))
+    if base_path and path.startswith(base_path):
+        path = path[len(base_path) :] or "/"
+    return {**entry, "localPath": path}
+
+
+def _empty_inputs(work_folder: Path) -> Path:
+    path = work_folder / "empty-inputs.json"
+    if not path.exists():
+        path.write_text("{}", encoding="utf-8")
+    return path
+
+
+def run_cases(
+    cases: list[Case],
+    runner: CaseRunner,
+    *,
+    jobs: int,
+    work_folder: Path,
+    on_outcome: Callable[[CaseOutcome], None] | None = None,
+) -> list[CaseOutcome]:
+    """Run ``cases`` on ``jobs`` threads; return the outcomes in case order."""
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        futures = [pool.submit(run_case, case, runner, work_folder) for case in cases]
+        outcomes = []
+        for future in futures:
+            outcome = future.result()
+            if on_outcome is not None:
+                on_outcome(outcome)
+            outcomes.append(outcome)
+    return outcomes
