@@ -106,7 +106,7 @@ class _Checker:
                 self.check_id(loaded, step.step_id, f"{step.pointer}/stepId", "stepId")
 
     def check_id(
-        self, loaded: LoadedDocument, value: str, pointer: str, what: str
+        self, loaded: LoadedDocument, value: str, pointer: str, kind: str
     ) -> None:
         if not value or _ID_PATTERN.match(value):
             return
@@ -115,7 +115,7 @@ class _Checker:
             pointer,
             "warning",
             "id-pattern",
-            f"{what} {value!r} should use only letters, digits, '_' and '-'",
+            f"{kind} {value!r} should use only letters, digits, '_' and '-'",
             "rename it, because other characters make the runtime expressions "
             "that name it hard to read or ambiguous",
         )
@@ -218,10 +218,10 @@ class _Checker:
         operation = planned.operation
         assert operation is not None
         placeholders = _PLACEHOLDER.findall(operation.path)
-        given = {p.name: p for p in planned.parameters if p.in_ == "path"}
+        path_parameters = {p.name: p for p in planned.parameters if p.in_ == "path"}
         target = "operationId" if step.operation_id is not None else "operationPath"
         for name in placeholders:
-            if name not in given:
+            if name not in path_parameters:
                 # NOTE: a warning, not an error, so that the document's other
                 # workflows still run; this step fails before it sends anything.
                 self.report(
@@ -233,7 +233,7 @@ class _Checker:
                     "so the step will fail",
                     f"add a parameter with name: {name} and in: path",
                 )
-        for name, parameter in given.items():
+        for name, parameter in path_parameters.items():
             if name not in placeholders:
                 self.report(
                     loaded,
@@ -618,11 +618,11 @@ def _defines(names: dict[str, Any], name: str) -> bool:
     return any(name.startswith(f"{key}.") for key in names)
 
 
-def _choices(what: str, names: dict[str, Any]) -> str:
+def _choices(subject: str, names: dict[str, Any]) -> str:
     if not names:
-        return f"{what} are empty: define the value there first"
+        return f"{subject} are empty: define the value there first"
     listed = ", ".join(sorted(names)[:10])
-    return f"{what} are: {listed}"
+    return f"{subject} are: {listed}"
 
 
 def _raw(loaded: LoadedDocument, pointer: str) -> dict[str, Any]:

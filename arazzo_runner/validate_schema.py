@@ -5,10 +5,12 @@ The document is checked against the Arazzo 1.0.x schema shipped in
 meta-schema. jsonschema's messages are rewritten in this project's words,
 and each finding is located by JSON Pointer, line and column.
 
-Importing jsonschema costs about 30 to 50 ms, a noticeable part of a small
-run. So the findings for a document are stored in the parse cache folder
-(see `arazzo_runner.document.cache`) under a SHA-256 of its data and of the
-schema, and later checks of the same data read them without jsonschema.
+Importing jsonschema costs about 30 to 50 ms (measured with ``python -X
+importtime`` on the machine that docs/benchmarks.md describes), a noticeable
+part of a small run. So the findings for a document are stored in the
+parse cache folder (see `arazzo_runner.document.cache`) under a SHA-256 of
+its data, the schema and this module, and later checks of the same data
+read them without jsonschema.
 """
 
 from __future__ import annotations
@@ -56,13 +58,17 @@ def schema_findings(loaded: LoadedDocument) -> list[Diagnostic]:
 def _cache_entry(data: Any) -> Path | None:
     """Return the cache file for the findings of ``data``, or ``None``.
 
-    The findings depend only on the data and the schema, never on where the
-    text sits, so positions are looked up again when an entry is read.
+    The findings depend only on the data, the schema and this module, never
+    on where the text sits, so positions are looked up again when an entry
+    is read.
     """
     folder = cache_dir()
     if folder is None:
         return None
     digest = hashlib.sha256(_schema_text().encode())
+    # This module's own text is part of the key, so that a change in how
+    # findings are worded never serves stale entries.
+    digest.update(_module_text())
     digest.update(json.dumps(data, sort_keys=True, ensure_ascii=False).encode())
     return folder / f"schema-findings-{digest.hexdigest()}.json"
 
@@ -82,6 +88,11 @@ def _read_findings(entry: Path | None) -> list[Any] | None:
         for row in rows
     )
     return rows if valid else None
+
+
+@cache
+def _module_text() -> bytes:
+    return Path(__file__).read_bytes()
 
 
 @cache
@@ -136,7 +147,7 @@ def check_input_schemas(loaded: LoadedDocument) -> list[Diagnostic]:
                     "inputs-schema",
                     f"the inputs schema is not a valid JSON Schema: {error.message}",
                     location,
-                    "see https://json-schema.org/draft/2020-12 for the keywords",
+                    "input schemas are JSON Schema 2020-12: fix the keyword here",
                 )
             )
     return found
@@ -194,9 +205,9 @@ def _translate(error: Any, parsed: ParsedDocument) -> Iterator[Diagnostic]:
     if keyword == "type":
         expected = error.validator_value
         names = expected if isinstance(expected, list) else [expected]
-        wanted = " or ".join(_article(name) for name in names)
+        expected_types = " or ".join(_article(name) for name in names)
         yield diagnostic(
-            f"{_describe(error.path)} must be {wanted}, not "
+            f"{_describe(error.path)} must be {expected_types}, not "
             f"{_type_name(error.instance)}"
         )
         return
@@ -207,22 +218,22 @@ def _translate(error: Any, parsed: ParsedDocument) -> Iterator[Diagnostic]:
 
 
 def _generic_message(error: Any) -> str:
-    what = _describe(error.path)
+    subject = _describe(error.path)
     keyword = error.validator
     value = error.validator_value
     if keyword == "enum":
         choices = ", ".join(repr(item) for item in value)
-        return f"{what} must be one of {choices}, not {error.instance!r}"
+        return f"{subject} must be one of {choices}, not {error.instance!r}"
     if keyword == "const":
-        return f"{what} must be {value!r}, not {error.instance!r}"
+        return f"{subject} must be {value!r}, not {error.instance!r}"
     if keyword == "minItems":
-        return f"{what} must not be empty"
+        return f"{subject} must not be empty"
     if keyword == "uniqueItems":
-        return f"{what} lists the same entry more than once"
+        return f"{subject} lists the same entry more than once"
     if keyword == "minimum":
-        return f"{what} must be at least {value}"
+        return f"{subject} must be at least {value}"
     if keyword == "pattern":
-        return f"{what} {error.instance!r} does not match the pattern {value}"
+        return f"{subject} {error.instance!r} does not match the pattern {value}"
     if keyword == "dependentRequired":
         missing = [
             f"{field!r} needs {needed!r}"
@@ -231,8 +242,8 @@ def _generic_message(error: Any) -> str:
             for needed in needs
             if needed not in error.instance
         ]
-        return f"{what} is incomplete: " + ", ".join(missing)
-    return f"{what} is invalid: {error.message}"
+        return f"{subject} is incomplete: " + ", ".join(missing)
+    return f"{subject} is invalid: {error.message}"
 
 
 def _extra_keys(instance: Any, schema: dict[str, Any]) -> list[str]:

@@ -22,6 +22,11 @@ def _files(folder: Path) -> list[Path]:
     return sorted(folder.glob("*.yaml"))
 
 
+def _arazzo_files(folder: Path) -> list[Path]:
+    # The examples folder also holds the OpenAPI descriptions they use.
+    return [path for path in _files(folder) if "openapi" not in path.name]
+
+
 def _errors(data: Any) -> list[str]:
     parsed = read_text("{}", uri="memory")
     parsed.data = data
@@ -43,12 +48,9 @@ def test_fail_fixture_fails(path: Path) -> None:
     assert any(d.severity == "error" for d in found)
 
 
-@pytest.mark.parametrize("path", _files(EXAMPLES), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", _arazzo_files(EXAMPLES), ids=lambda p: p.name)
 def test_specification_example_passes(path: Path) -> None:
-    parsed = read_path(path)
-    if "arazzo" not in parsed.data:
-        pytest.skip("an OpenAPI description, not an Arazzo document")
-    assert check_schema(parsed) == []
+    assert check_schema(read_path(path)) == []
 
 
 def test_not_an_object_names_root() -> None:
