@@ -30,6 +30,7 @@ from arazzo_runner.result import (
     StepResult,
 )
 from arazzo_runner.runner import Runner
+from arazzo_runner.validate import validate_document
 
 __all__ = [
     "ArazzoError",
@@ -51,4 +52,5 @@ __all__ = [
     "SystemClock",
     "TransportError",
     "ValidationError",
+    "validate_document",
 ]
