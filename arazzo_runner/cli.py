@@ -361,7 +361,7 @@ def validate(
     "--filter",
     "text_filter",
     metavar="TEXT",
-    help="Run only the cases whose id or section contains TEXT (any case).",
+    help="Run only the cases whose id or section contains TEXT, ignoring case.",
 )
 @click.option(
     "--format",
@@ -375,16 +375,17 @@ def validate(
     "--jobs",
     "-j",
     type=click.IntRange(min=1),
-    default=4,
+    default=8,
     show_default=True,
     help="Number of cases run at the same time.",
 )
 @click.option(
     "--runner-command",
     metavar="TEMPLATE",
-    help="Run each case with this command instead of this package, in process. "
+    help="Run each case with this command instead of this package's runner. "
     "{document}, {workflow} and {inputs} are replaced; a word with {source} "
-    "or {url} is repeated per mocked source. See conformance/README.md.",
+    "or {url} is repeated per mocked source; {strict} becomes --strict for "
+    "strict cases. See conformance/README.md.",
 )
 def conformance(
     paths: tuple[Path, ...],
@@ -408,6 +409,10 @@ def conformance(
         run_cases,
     )
 
+    _setup_logging(0)
+    # The runner's warnings about each case's document are part of that case's
+    # result, so only errors (a crashed case, a mock failure) go to stderr.
+    logging.getLogger("arazzo_runner").setLevel(logging.ERROR)
     roots = list(paths) or [Path("conformance/cases")]
     try:
         cases = discover_cases(roots, text_filter=text_filter)

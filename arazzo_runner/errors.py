@@ -93,6 +93,11 @@ class ValidationError(DocumentError):
         super().__init__(f"document is invalid: {count} {noun}", location=location)
         self.diagnostics = diagnostics
 
+    def __str__(self) -> str:
+        lines = [super().__str__()]
+        lines.extend(f"  {diagnostic}" for diagnostic in self.diagnostics)
+        return "\n".join(lines)
+
 
 class ExpressionSyntaxError(ArazzoError):
     """An expression, condition, pattern or query that does not parse.
@@ -131,4 +136,9 @@ class RequestBuildError(ArazzoError):
 
 
 class TransportError(ArazzoError):
-    """The HTTP exchange failed before a response arrived."""
+    """The HTTP exchange failed before a response arrived.
+
+    ``elapsed`` is the time in seconds from sending until the failure.
+    """
+
+    elapsed: float = 0.0

@@ -240,13 +240,16 @@ def _server_problems(plan: Plan, servers: Mapping[str, str]) -> list[Diagnostic]
     }
     for name in servers:
         if name not in names:
+            # An error, not a warning: a misspelt name would otherwise send
+            # the run, credentials included, to the description's real server.
             problems.append(
                 Diagnostic(
-                    "warning",
+                    "error",
                     "unknown-server-source",
-                    f"--server {name}=...: no source description is named {name!r}",
+                    f"server override {name!r} names no source description",
                     Location(plan.entry_uri),
-                    f"name one of: {', '.join(sorted(names)) or '(none)'}",
+                    f"use one of these source names: "
+                    f"{', '.join(sorted(names)) or '(none)'}",
                 )
             )
     for workflow in plan.workflows.values():

@@ -86,11 +86,15 @@ class Transport:
                 request.method.upper(), url, headers=headers, content=request.body
             )
         except httpx.TimeoutException as exc:
-            raise TransportError(f"request timed out after {self._timeout} s") from exc
+            raise _failed(
+                f"request timed out after {self._timeout} s", started
+            ) from exc
         except httpx.HTTPError as exc:
-            raise TransportError(f"request failed: {exc}") from exc
+            raise _failed(f"request to {url} failed: {exc}", started) from exc
         except httpx.InvalidURL as exc:
-            raise TransportError(f"request failed: invalid URL {url!r}: {exc}") from exc
+            raise _failed(
+                f"request failed: invalid URL {url!r}: {exc}", started
+            ) from exc
         elapsed = time.perf_counter() - started
         return HttpResponse(
             status_code=response.status_code,
@@ -179,3 +183,9 @@ def _scheme_router(verify_tls: bool) -> httpx.AsyncBaseTransport:
                     await transport.aclose()
 
     return _SchemeRouter()
+
+
+def _failed(message: str, started: float) -> TransportError:
+    error = TransportError(message)
+    error.elapsed = time.perf_counter() - started
+    return error

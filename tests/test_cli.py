@@ -211,3 +211,12 @@ def test_max_steps_option_limits_loops(
     assert completed.returncode == 1
     assert result["error"]["kind"] == "step-limit-exceeded"
     assert len(api_server.requests) == 3
+
+
+def test_unknown_server_source_exits_2(flow: Path, api_server: ScriptedServer) -> None:
+    completed = run_arazzo(
+        "run", str(flow), "--input", "id=a", "--server", f"typo={api_server.url}/v1"
+    )
+    assert completed.returncode == 2
+    assert "'typo'" in completed.stderr
+    assert api_server.requests == []

@@ -1,6 +1,6 @@
 """Load conformance cases: folders holding an ``expected.yaml``.
 
-A case folder holds the Arazzo document, the OpenAPI description and mock
+A case folder contains the Arazzo document, the OpenAPI description and mock
 scenario of each source, an optional ``inputs.json`` and ``expected.yaml``,
 whose shape ``case.schema.json`` (next to this module) defines.
 """
@@ -25,7 +25,7 @@ DEFAULT_SOURCES = {"api": {"openapi": "openapi.yaml", "scenario": "scenario.yaml
 
 @dataclass(frozen=True, slots=True)
 class MockSource:
-    """The mock that stands in for one source description of a case."""
+    """The files of the mock that replaces one source description's API in a case."""
 
     name: str
     openapi: Path
@@ -37,7 +37,7 @@ class Case:
     """One conformance case, loaded and checked against the case schema.
 
     ``case_id`` is the folder's path relative to the root it was found under,
-    with ``/`` separators, such as ``07-success-actions/goto-step-loop``.
+    with ``/`` separators, such as ``05-success-actions/goto-step-loop``.
     """
 
     case_id: str
@@ -46,6 +46,7 @@ class Case:
     section: str
     document: Path
     workflow_id: str | None
+    strict: bool
     inputs_path: Path | None
     sources: tuple[MockSource, ...]
     expect: dict[str, Any] = field(default_factory=dict)
@@ -57,7 +58,7 @@ class Case:
         data = json.loads(self.inputs_path.read_text(encoding="utf-8"))
         if not isinstance(data, dict):
             raise DocumentError(
-                "the inputs file must hold a JSON object",
+                "the inputs file must contain a JSON object",
                 location=Location(str(self.inputs_path)),
             )
         return data
@@ -99,7 +100,11 @@ def load_case(folder: Path, *, root: Path | None = None) -> Case:
     )
     document = folder / data.get("document", "arazzo.yaml")
     inputs_path = folder / data.get("inputs", "inputs.json")
-    for needed in [document, *(s.openapi for s in sources), *(s.scenario for s in sources)]:
+    for needed in [
+        document,
+        *(s.openapi for s in sources),
+        *(s.scenario for s in sources),
+    ]:
         if not needed.is_file():
             raise DocumentError(
                 f"the case names a file that does not exist: {needed.name}",
@@ -113,6 +118,7 @@ def load_case(folder: Path, *, root: Path | None = None) -> Case:
         section=data["section"],
         document=document,
         workflow_id=data.get("workflowId"),
+        strict=data.get("strict", False),
         inputs_path=inputs_path if inputs_path.is_file() else None,
         sources=sources,
         expect=data["expect"],
@@ -129,7 +135,7 @@ def discover_cases(paths: list[Path], *, text_filter: str | None = None) -> list
     Raises:
         DocumentError: a path does not exist, or a case file is invalid.
     """
-    cases: list[Case] = []
+    cases: dict[Path, Case] = {}
     for path in paths:
         if not path.exists():
             raise DocumentError(
@@ -137,14 +143,17 @@ def discover_cases(paths: list[Path], *, text_filter: str | None = None) -> list
             )
         root = path if path.is_dir() else path.parent
         for expected in sorted(root.rglob(EXPECTED_FILE)):
-            folder = expected.parent
-            base = root if folder != root else root.parent
-            cases.append(load_case(folder, root=base))
+            folder = expected.parent.resolve()
+            if folder in cases:
+                continue  # already found under an earlier path
+            base = root.resolve() if folder != root.resolve() else folder.parent
+            cases[folder] = load_case(folder, root=base)
+    found = list(cases.values())
     if text_filter:
         needle = text_filter.lower()
-        cases = [
+        found = [
             case
-            for case in cases
+            for case in found
             if needle in case.case_id.lower() or needle in case.section.lower()
         ]
-    return sorted(cases, key=lambda case: case.case_id)
+    return sorted(found, key=lambda case: case.case_id)

@@ -24,7 +24,9 @@ class Difference:
     actual: Any
 
     def __str__(self) -> str:
-        return f"{self.where}: expected {_show(self.expected)}, got {_show(self.actual)}"
+        return (
+            f"{self.where}: expected {_show(self.expected)}, got {_show(self.actual)}"
+        )
 
 
 def _show(value: Any) -> str:
@@ -54,9 +56,14 @@ def compare(
     if "steps" in expect:
         differences.extend(_compare_steps(expect["steps"], result.get("steps") or []))
     warnings = [str(w) for w in result.get("warnings") or []]
+    minimum = expect.get("minWarnings", 0)
+    if len(warnings) < minimum:
+        differences.append(Difference("warnings", f"at least {minimum}", warnings))
     for text in expect.get("warningsContain", []):
         if not any(text in warning for warning in warnings):
-            differences.append(Difference("warnings", f"one containing {text!r}", warnings))
+            differences.append(
+                Difference("warnings", f"one containing {text!r}", warnings)
+            )
     if "requests" in expect:
         differences.extend(_compare_requests(expect["requests"], requests))
     return differences
@@ -70,7 +77,9 @@ def _compare_error(expected: dict[str, Any] | None, actual: Any) -> list[Differe
     differences = []
     for key in ("kind", "stepId"):
         if key in expected and actual.get(key) != expected[key]:
-            differences.append(Difference(f"error.{key}", expected[key], actual.get(key)))
+            differences.append(
+                Difference(f"error.{key}", expected[key], actual.get(key))
+            )
     text = expected.get("messageContains")
     if text is not None and text not in str(actual.get("message", "")):
         differences.append(
@@ -79,13 +88,17 @@ def _compare_error(expected: dict[str, Any] | None, actual: Any) -> list[Differe
     return differences
 
 
-def _compare_steps(expected: list[dict[str, Any]], actual: list[Any]) -> list[Difference]:
-    summary = [step.get("stepId") if isinstance(step, dict) else step for step in actual]
+def _compare_steps(
+    expected: list[dict[str, Any]], actual: list[Any]
+) -> list[Difference]:
+    summary = [
+        step.get("stepId") if isinstance(step, dict) else step for step in actual
+    ]
     if len(actual) != len(expected):
         wanted = [step["stepId"] for step in expected]
         return [Difference("steps (step ids in order)", wanted, summary)]
     differences = []
-    for number, (want, got) in enumerate(zip(expected, actual)):
+    for number, (want, got) in enumerate(zip(expected, actual, strict=True)):
         for key, value in want.items():
             if got.get(key) != value:
                 where = f"steps[{number}].{key}"
@@ -125,6 +138,7 @@ def _compare_request(
         entry = requests[index]
     except IndexError:
         return [Difference(where, "a request", f"{len(requests)} requests in all")]
+
     differences = []
     headers = {str(k).lower(): v for k, v in (entry.get("headers") or {}).items()}
     simple = {
@@ -135,27 +149,38 @@ def _compare_request(
         "body": entry.get("body"),
         "rawBody": entry.get("rawBody"),
     }
+
     for key, actual in simple.items():
         if key in item and item[key] != actual:
             differences.append(Difference(f"{where}.{key}", item[key], actual))
+
     for name, value in item.get("headers", {}).items():
         if headers.get(name.lower()) != value:
             actual_value = headers.get(name.lower())
-            differences.append(Difference(f"{where}.headers[{name!r}]", value, actual_value))
+            differences.append(
+                Difference(f"{where}.headers[{name!r}]", value, actual_value)
+            )
     for name in item.get("absentHeaders", []):
         if name.lower() in headers:
             differences.append(
-                Difference(f"{where}.headers[{name!r}]", "absent", headers[name.lower()])
+                Difference(
+                    f"{where}.headers[{name!r}]", "absent", headers[name.lower()]
+                )
             )
+
     for text in item.get("rawBodyContains", []):
         if text not in str(entry.get("rawBody", "")):
             differences.append(
-                Difference(f"{where}.rawBody", f"containing {text!r}", entry.get("rawBody"))
+                Difference(
+                    f"{where}.rawBody", f"containing {text!r}", entry.get("rawBody")
+                )
             )
     if "contentType" in item:
         media_type = str(headers.get("content-type", "")).split(";")[0].strip().lower()
         if media_type != item["contentType"].lower():
             differences.append(
-                Difference(f"{where}.contentType", item["contentType"], media_type or None)
+                Difference(
+                    f"{where}.contentType", item["contentType"], media_type or None
+                )
             )
     return differences

@@ -29,20 +29,20 @@ from arazzo_runner.result import RunError, RunResult
 
 logger = logging.getLogger(__name__)
 
-# Seconds before one HTTP request, or one runner command, is given up. Cases
-# answer from 127.0.0.1 within milliseconds, so reaching these means a hang.
+# Seconds before one HTTP request, or one runner command, times out. The mocks
+# respond from 127.0.0.1 within milliseconds, so reaching a limit means a hang.
 REQUEST_TIMEOUT_SECONDS = 10.0
 COMMAND_TIMEOUT_SECONDS = 60.0
 
 DEFAULT_COMMAND = (
     "arazzo run {document} --workflow {workflow} --inputs {inputs} "
-    "--server={source}={url} --max-retry-wait 0 --format json"
+    "--server={source}={url} --max-retry-wait 0 --format json {strict}"
 )
 
 
 @dataclass(frozen=True, slots=True)
 class Invocation:
-    """What a runner receives for one case.
+    """The arguments a runner receives for one case.
 
     ``servers`` maps each source name to the base URL of its mock;
     ``inputs_path`` is a JSON file with the input object.
@@ -77,6 +77,7 @@ class InProcessRunner:
                 servers=invocation.servers,
                 limits=Limits(max_retry_wait=0),
                 timeout=REQUEST_TIMEOUT_SECONDS,
+                strict=case.strict,
             )
         except ValidationError as exc:
             warnings = [str(d) for d in exc.diagnostics]
@@ -94,7 +95,10 @@ def _invalid(
     case: Case, kind: str, message: str, warnings: list[str] | None = None
 ) -> dict[str, Any]:
     result = RunResult(
-        case.workflow_id, "failed", warnings=warnings or [], error=RunError(kind, message)
+        case.workflow_id,
+        "failed",
+        warnings=warnings or [],
+        error=RunError(kind, message),
     )
     return result.to_dict()
 
@@ -106,9 +110,10 @@ class CommandRunner:
     ``{document}``, ``{workflow}`` and ``{inputs}`` are replaced by the
     document path, the workflow id (empty when the case names none) and the
     inputs file path. A word containing ``{source}`` or ``{url}`` is repeated
-    once per mocked source with its name and base URL. The executable must
-    print one JSON result object on stdout, as ``arazzo run --format json``
-    does; its exit code is not checked.
+    once per mocked source with its name and base URL. The word ``{strict}``
+    becomes ``--strict`` for a strict case and is left out otherwise. The
+    executable must print one JSON result object on stdout, as ``arazzo run
+    --format json`` does; its exit code is not checked.
     """
 
     def __init__(self, template: str = DEFAULT_COMMAND) -> None:
@@ -125,9 +130,15 @@ class CommandRunner:
         }
         arguments: list[str] = []
         for word in self.words:
+            if word == "{strict}":
+                if invocation.case.strict:
+                    arguments.append("--strict")
+                continue
             if "{source}" in word or "{url}" in word:
                 for source, url in invocation.servers.items():
-                    arguments.append(word.replace("{source}", source).replace("{url}", url))
+                    arguments.append(
+                        word.replace("{source}", source).replace("{url}", url)
+                    )
                 continue
             for key, value in values.items():
                 word = word.replace("{" + key + "}", value)
@@ -148,7 +159,7 @@ class CommandRunner:
         """
         arguments = self.command(invocation)
         try:
-            completed = subprocess.run(  # noqa: S603 - the user's own command
+            completed = subprocess.run(  # the user's own --runner-command, no shell
                 arguments,
                 capture_output=True,
                 text=True,
@@ -202,32 +213,31 @@ def run_case(case: Case, runner: CaseRunner, work_folder: Path) -> CaseOutcome:
     outcome = CaseOutcome(case)
     received: list[dict[str, Any]] = []
     lock = threading.Lock()
-    mocks: list[MockServer] = []
+    mocks: dict[str, MockServer] = {}
     try:
         for source in case.sources:
-            mocks.append(
-                MockServer(
-                    source.openapi,
-                    source.scenario,
-                    mask_secrets=False,
-                    on_request=_collector(received, lock, source.name),
-                )
+            mocks[source.name] = MockServer(
+                source.openapi,
+                source.scenario,
+                mask_secrets=False,
+                on_request=_collector(received, lock, source.name),
             )
-        for mock in mocks:
+        for mock in mocks.values():
             mock.start()
-        servers = {source.name: mock.base_url for mock, source in zip(mocks, case.sources)}
+        servers = {name: mock.base_url for name, mock in mocks.items()}
         inputs_path = case.inputs_path or _empty_inputs(work_folder)
         outcome.result = runner(Invocation(case, servers, inputs_path))
     except ArazzoError as exc:
         outcome.error = str(exc)
-    except Exception as exc:  # noqa: BLE001 - one broken case must not stop the suite
+    except Exception as exc:  # one broken case must not stop the suite
         logger.exception("conformance case %s crashed", case.case_id)
         outcome.error = f"{type(exc).__name__}: {exc}"
     finally:
-        for mock in mocks:
+        for mock in mocks.values():
             mock.stop()
 
-    outcome.requests = [_localized(entry, mocks, case) for entry in received]
+    base_paths = {name: mock.base_path for name, mock in mocks.items()}
+    outcome.requests = [_localized(entry, base_paths) for entry in received]
     if outcome.result is not None:
         outcome.differences = compare(case.expect, outcome.result, outcome.requests)
     outcome.seconds = time.perf_counter() - started
@@ -244,12 +254,9 @@ def _collector(
     return collect
 
 
-def _localized(entry: dict[str, Any], mocks: list[MockServer], case: Case) -> dict[str, Any]:
+def _localized(entry: dict[str, Any], base_paths: dict[str, str]) -> dict[str, Any]:
     """Add ``localPath``: the path with its mock's base path removed."""
-    base_path = ""
-    for mock, source in zip(mocks, case.sources):
-        if source.name == entry.get("source"):
-            base_path = mock.base_path
+    base_path = base_paths.get(str(entry.get("source")), "")
     path = str(entry.get("path", ""))
     if base_path and path.startswith(base_path):
         path = path[len(base_path) :] or "/"

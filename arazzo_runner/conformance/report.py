@@ -16,7 +16,7 @@ def summary_line(outcomes: list[CaseOutcome]) -> str:
 
 
 def render_text(outcomes: list[CaseOutcome]) -> str:
-    """Return a table of every case, the problems of each failed case, and the summary."""
+    """Return a table of every case, each failed case's problems and the summary."""
     width = max((len(outcome.case.case_id) for outcome in outcomes), default=4)
     lines = [f"{'case':<{width}}  result  seconds  section"]
     for outcome in outcomes:

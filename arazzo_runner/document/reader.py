@@ -20,6 +20,9 @@ import yaml
 from arazzo_runner.errors import DocumentError, Location
 
 MAX_DOCUMENT_BYTES = 64 * 1024 * 1024
+# Containers nested deeper than this are rejected: later stages walk documents
+# recursively, and real descriptions nest a few dozen levels at most.
+MAX_DEPTH = 256
 # Nodes built from one document, aliases expanded: far above any real
 # description (a 3 MB OpenAPI file builds about 400,000) and far below what an
 # alias bomb tries to build.
@@ -113,7 +116,7 @@ def read_path(path: Path, *, display_name: str | None = None) -> ParsedDocument:
     return read_text(text, uri=name)
 
 
-def read_text(text: str, *, uri: str) -> ParsedDocument:
+def _read_text(text: str, *, uri: str) -> ParsedDocument:
     """Parse YAML or JSON text; JSON is tried first because it parses faster.
 
     Raises:
@@ -134,6 +137,40 @@ def read_text(text: str, *, uri: str) -> ParsedDocument:
                 ) from exc
             # YAML flow style also starts with a brace: let YAML decide.
     return _read_yaml(text, uri)
+
+
+def read_text(text: str, *, uri: str) -> ParsedDocument:
+    """Parse YAML or JSON text; JSON is tried first because it parses faster.
+
+    Raises:
+        DocumentError: the text is not valid YAML or JSON, or breaks a limit
+            (size, alias expansion, nesting depth).
+    """
+    try:
+        document = _read_text(text, uri=uri)
+    except RecursionError:
+        document = None
+    if document is None or _too_deep(document.data):
+        raise DocumentError(
+            f"document is nested more than {MAX_DEPTH} levels deep",
+            location=Location(uri),
+            hint="flatten the document; real Arazzo and OpenAPI files nest far less",
+        )
+    return document
+
+
+def _too_deep(data: Any) -> bool:
+    """Return whether ``data`` nests deeper than ``MAX_DEPTH``, without recursing."""
+    stack: list[tuple[Any, int]] = [(data, 0)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return True
+        if isinstance(value, dict):
+            stack.extend((item, depth + 1) for item in value.values())
+        elif isinstance(value, list):
+            stack.extend((item, depth + 1) for item in value)
+    return False
 
 
 def _read_yaml(text: str, uri: str) -> ParsedDocument:

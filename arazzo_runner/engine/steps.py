@@ -76,7 +76,7 @@ async def run_operation_attempt(
                 exchange.method or "",
                 display_url,
                 None,
-                0.0,
+                exc.elapsed,
                 message,
             )
         )

@@ -52,6 +52,7 @@ class MockResponse:
     empty response rather than a JSON ``null``. ``raw_body`` is text sent as
     it is, with ``content_type`` as its ``Content-Type``. ``close`` drops the
     connection without any response, so the client sees a transport error.
+    ``header_lists`` holds the headers given as lists, sent one line per item.
     """
 
     status: int
@@ -61,6 +62,7 @@ class MockResponse:
     raw_body: str | None = None
     content_type: str | None = None
     close: bool = False
+    header_lists: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,7 +235,13 @@ def _build_response(
     item: dict[str, Any],
     parameters: tuple[str, ...],
 ) -> MockResponse:
-    headers = {str(name): str(value) for name, value in item.get("headers", {}).items()}
+    headers: dict[str, str] = {}
+    header_lists: dict[str, tuple[str, ...]] = {}
+    for name, value in item.get("headers", {}).items():
+        if isinstance(value, list):
+            header_lists[str(name)] = tuple(str(part) for part in value)
+        else:
+            headers[str(name)] = str(value)
     for member in ("headers", "body", "rawBody"):
         _check_placeholders(parsed, f"{pointer}/{member}", item.get(member), parameters)
     return MockResponse(
@@ -244,6 +252,7 @@ def _build_response(
         raw_body=item.get("rawBody"),
         content_type=item.get("contentType"),
         close=item.get("close", False),
+        header_lists=header_lists,
     )
 
 

@@ -15,7 +15,7 @@ import logging
 import socket
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -46,6 +46,7 @@ class Reply:
 
     ``body`` is ``None`` for an empty response. ``raw_body`` is text sent
     instead of JSON, and ``close`` drops the connection without a response.
+    ``header_lists`` holds headers sent as one line per value.
     """
 
     status: int
@@ -55,6 +56,7 @@ class Reply:
     content_type: str | None = None
     close: bool = False
     route: str | None = None
+    header_lists: dict[str, list[str]] = field(default_factory=dict)
 
     @classmethod
     def problem(cls, status: int, detail: str, title: str) -> Reply:
@@ -292,10 +294,15 @@ def _filled(response: MockResponse, values: RequestValues, route: str) -> Reply:
     raw_body = None
     if response.raw_body is not None:
         raw_body = str(fill(response.raw_body, values))
+    header_lists = {
+        name: [str(fill(value, values)) for value in parts]
+        for name, parts in response.header_lists.items()
+    }
     return Reply(
         response.status,
         headers,
         body,
+        header_lists=header_lists,
         raw_body=raw_body,
         content_type=response.content_type,
         close=response.close,
@@ -375,6 +382,9 @@ def _handler_class(mock: MockServer) -> type[BaseHTTPRequestHandler]:
                 self.send_header("Content-Type", content_type)
             for name, value in reply.headers.items():
                 self.send_header(name, value)
+            for name, parts in reply.header_lists.items():
+                for part in parts:
+                    self.send_header(name, part)
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
             if self.command != "HEAD":

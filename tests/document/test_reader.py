@@ -110,3 +110,8 @@ def test_invalid_json_file_says_json(tmp_path: Path) -> None:
     with pytest.raises(DocumentError, match="invalid JSON") as caught:
         read_path(path)
     assert caught.value.location.line == 1
+
+
+def test_deep_json_is_error() -> None:
+    with pytest.raises(DocumentError, match="nested more than"):
+        read_text("[" * 100_000 + "]" * 100_000, uri="deep.json")

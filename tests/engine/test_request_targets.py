@@ -579,19 +579,26 @@ def test_cli_server_and_source_options(
     assert [r.path for r in api_server.requests] == ["/base/ping"]
 
 
-def test_unknown_override_names_warn(tmp_path: Path) -> None:
+def test_unknown_server_name_is_error(tmp_path: Path) -> None:
+    with pytest.raises(ValidationError) as caught:
+        load_runner(
+            tmp_path,
+            server_api([{"url": "http://127.0.0.1:9"}]),
+            arazzo([{"stepId": "ping", "operationId": "ping"}]),
+            servers={"nope": "http://127.0.0.1:9"},
+        )
+    messages = [str(d) for d in caught.value.diagnostics]
+    assert any("server override 'nope' names no source" in m for m in messages)
+
+
+def test_unknown_source_name_warns(tmp_path: Path) -> None:
     runner = load_runner(
         tmp_path,
         server_api([{"url": "http://127.0.0.1:9"}]),
         arazzo([{"stepId": "ping", "operationId": "ping"}]),
-        servers={"nope": "http://127.0.0.1:9"},
         sources={"other": "x.yaml"},
     )
     warnings = [str(w) for w in runner.warnings]
-    assert any(
-        "--server nope=...: no source description is named 'nope'" in w
-        for w in warnings
-    )
     assert any(
         "--source other=...: no source description is named 'other'" in w
         for w in warnings

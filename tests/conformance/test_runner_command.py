@@ -1,0 +1,97 @@
+"""``--runner-command``: measure another executable on the same cases."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from arazzo_runner.conformance import CommandRunner, load_case, run_cases
+from arazzo_runner.conformance.harness import Invocation
+from tests.conftest import ROOT, arazzo_command
+
+STATUS_CASE = ROOT / "conformance" / "cases" / "02-workflow" / "only-workflow-chosen"
+
+# A stand-in runner: it sends GET {url}/status for the one source and prints a
+# result object, as the runner contract in conformance/README.md requires.
+STAND_IN = """\
+import json, sys, urllib.request
+arguments = sys.argv[1:]
+document, inputs = arguments[0], arguments[arguments.index("--inputs") + 1]
+source, url = arguments[arguments.index("--server") + 1].split("=", 1)
+with urllib.request.urlopen(url + "/status") as response:
+    code = response.status
+print(json.dumps({"workflowId": None, "status": "succeeded", "outputs": {},
+                  "steps": [{"stepId": "a", "outcome": "succeeded", "attempts": 1,
+                             "statusCode": code}], "warnings": [], "error": None}))
+"""
+
+
+def _stand_in(tmp_path: Path) -> str:
+    script = tmp_path / "stand_in.py"
+    script.write_text(STAND_IN, encoding="utf-8")
+    return f"{sys.executable} {script} {{document}} --inputs {{inputs}} --server {{source}}={{url}}"
+
+
+def test_stand_in_runner_passes(tmp_path: Path) -> None:
+    case = load_case(STATUS_CASE)
+
+    [outcome] = run_cases(
+        [case], CommandRunner(_stand_in(tmp_path)), jobs=1, work_folder=tmp_path
+    )
+
+    assert outcome.problems() == []
+    assert [entry["localPath"] for entry in outcome.requests] == ["/status"]
+
+
+def test_template_expands_each_source() -> None:
+    case = load_case(STATUS_CASE)
+    runner = CommandRunner(
+        "run {document} --workflow {workflow} --server={source}={url} {strict}"
+    )
+    invocation = Invocation(
+        case, {"a": "http://127.0.0.1:1/v1", "b": "http://127.0.0.1:2"}, Path("in.json")
+    )
+
+    arguments = runner.command(invocation)
+
+    # The case names no workflow, so the empty --workflow option is dropped,
+    # and it is not strict, so {strict} is left out.
+    assert arguments == [
+        "run",
+        str(case.document),
+        "--server=a=http://127.0.0.1:1/v1",
+        "--server=b=http://127.0.0.1:2",
+    ]
+
+
+def test_unreadable_output_is_an_error(tmp_path: Path) -> None:
+    case = load_case(STATUS_CASE)
+    runner = CommandRunner(f"{sys.executable} -c print('not-json')")
+
+    [outcome] = run_cases([case], runner, jobs=1, work_folder=tmp_path)
+
+    assert not outcome.passed
+    assert outcome.error is not None
+    assert "printed no JSON object" in outcome.error
+
+
+def test_cli_with_runner_command(tmp_path: Path) -> None:
+    shutil.copytree(STATUS_CASE, tmp_path / "cases" / "sample" / "status")
+
+    completed = subprocess.run(
+        [
+            arazzo_command(),
+            "conformance",
+            str(tmp_path / "cases"),
+            "--runner-command",
+            _stand_in(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    assert completed.stdout.splitlines()[-1] == "1 passed, 0 failed"
