@@ -323,8 +323,15 @@ class _Planner:
                     )
                     continue
                 seen.add(key)
-                # A step parameter replaces the workflow parameter of the same identity.
-                merged = [p for p in merged if identity(p) != key] + [parameter]
+                # A step parameter replaces the workflow parameter of the same
+                # identity in its place, so the order of the query stays stable.
+                position = next(
+                    (i for i, kept in enumerate(merged) if identity(kept) == key), None
+                )
+                if position is None:
+                    merged.append(parameter)
+                else:
+                    merged[position] = parameter
         result = []
         for parameter in merged:
             if is_operation and parameter.in_ is None:

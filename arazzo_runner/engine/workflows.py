@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from arazzo_runner.engine.actions import (
@@ -133,7 +133,9 @@ async def _run_dependencies(
 
 
 def _workflow_outputs(run: RunContext, state: WorkflowState) -> dict[str, Any]:
-    scope = state.scope(run)
+    # No step is current once the steps are done, so $statusCode, $response,
+    # $request, $url and $method are undefined here and give null.
+    scope = replace(state.scope(run), exchange=None)
     outputs: dict[str, Any] = {}
     for name, node in state.workflow.outputs.items():
         outputs[name] = evaluate_output(node, scope)

@@ -24,16 +24,7 @@ CASES_ROOT = ROOT / "conformance" / "cases"
 # Cases this runner fails today, by case id, with the reason. The suite stays
 # green while the gap stays visible. A listed case that starts to pass fails
 # the run because xfail is strict, so its entry must then be removed.
-EXPECTED_FAILURES: dict[str, str] = {
-    "04-parameters/merged-parameter-order": (
-        "not yet supported: a step parameter that overrides a workflow parameter "
-        "is sent after the others instead of in the workflow parameter's place"
-    ),
-    "13-runtime-expressions/status-code-undefined-in-workflow-outputs": (
-        "not yet supported: in workflow outputs, $statusCode and $response read "
-        "the last step's exchange instead of giving null"
-    ),
-}
+EXPECTED_FAILURES: dict[str, str] = {}
 
 CASES = discover_cases([CASES_ROOT])
 
