@@ -27,7 +27,7 @@ from arazzo_runner.errors import DocumentError, InputError, Location
 from arazzo_runner.mock.bodies import BodyChecker
 from arazzo_runner.mock.placeholders import RequestValues, fill
 from arazzo_runner.mock.scenario import MockResponse, Route, Scenario, load_scenario
-from arazzo_runner.redaction import MASK, SECRET_HEADERS
+from arazzo_runner.mock.secrets import RequestMasker
 
 logger = logging.getLogger(__name__)
 
@@ -89,9 +89,10 @@ class MockServer:
             scenario: A loaded scenario, or the path of a scenario file.
             port: The TCP port; 0 picks a free one.
             log_path: A file to append one JSON line per request to.
-            mask_secrets: Mask the values of secret headers (``Authorization``,
-                ``Cookie`` and others) in ``requests`` and the log file. The
-                conformance harness turns this off to check those headers.
+            mask_secrets: Mask credentials (secret headers such as
+                ``Authorization`` and the parameters of apiKey security
+                schemes) in ``requests`` and the log file. The conformance
+                harness turns this off to check those headers.
             on_request: Called with each log entry as it is recorded, so that
                 several mocks can feed one list in the order of arrival.
 
@@ -112,6 +113,7 @@ class MockServer:
                 "the OpenAPI description must be an object", location=Location(uri)
             )
         self.base_path = _base_path(openapi)
+        self._masker = RequestMasker(openapi)
         self._bodies = BodyChecker(openapi, uri, cache, self.scenario.routes)
         self.log_path = log_path
         self.mask_secrets = mask_secrets
@@ -356,8 +358,8 @@ def _handler_class(mock: MockServer) -> type[BaseHTTPRequestHandler]:
             # Recorded before sending, so a client that has the response
             # finds the request in ``requests`` and in the log file.
             entry = _log_entry(self.command, self.path, headers, body, reply)
-            if not mock.mask_secrets:
-                entry["headers"] = headers
+            if mock.mask_secrets:
+                entry = mock._masker.mask(entry)
             mock.record(entry)
             self._send(reply)
 
@@ -409,10 +411,7 @@ def _log_entry(
         "path": parts.path,
         "query": parse_qs(parts.query, keep_blank_values=True),
         "queryString": parts.query,
-        "headers": {
-            name: MASK if name.lower() in SECRET_HEADERS else value
-            for name, value in headers.items()
-        },
+        "headers": headers,
         "body": logged_body,
         "rawBody": body.decode("utf-8", errors="replace"),
         "status": None if reply.close else reply.status,
