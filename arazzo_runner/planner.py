@@ -25,7 +25,8 @@ from arazzo_runner.document.reader import escape_pointer_segment
 from arazzo_runner.errors import ExpressionSyntaxError
 from arazzo_runner.expressions.criteria import compile_criterion
 from arazzo_runner.expressions.leniency import Leniency
-from arazzo_runner.expressions.template import ValueNode, parse_value
+from arazzo_runner.expressions.runtime import parse_expression
+from arazzo_runner.expressions.template import LiteralValue, ValueNode, parse_value
 from arazzo_runner.plan import (
     Plan,
     PlannedAction,
@@ -125,7 +126,7 @@ class _Planner:
                 pointer,
                 leniency.code,
                 leniency.message,
-                f"write it as {leniency.suggestion}" if leniency.suggestion else None,
+                _leniency_hint(leniency),
             )
 
     # -- documents and workflows -------------------------------------------
@@ -555,7 +556,7 @@ class _Planner:
     def outputs(
         self, loaded: LoadedDocument, outputs: dict[str, Any], pointer: str
     ) -> dict[str, ValueNode]:
-        result = {}
+        result: dict[str, ValueNode] = {}
         for name, value in outputs.items():
             output_pointer = f"{pointer}/{escape_pointer_segment(name)}"
             if not _OUTPUT_NAME.match(name):
@@ -566,6 +567,11 @@ class _Planner:
                     f"output name {name!r} may use only letters, digits, "
                     "'.', '-' and '_'",
                 )
+            if _is_broken_expression(value):
+                # An output takes only a runtime expression, so the semantic
+                # checks report this text as an error rather than a literal.
+                result[name] = LiteralValue(value)
+                continue
             result[name] = self.value(loaded, value, output_pointer)
         return result
 
@@ -612,3 +618,21 @@ class _WorkflowContext:
     prefix: str
     step_ids: dict[str, int]
     defaults: dict[str, list[PlannedAction]] = field(default_factory=dict)
+
+
+def _leniency_hint(found: Leniency) -> str | None:
+    """Return the fix to print for a leniency: its standard form, else its hint."""
+    if found.suggestion:
+        return f"write it as {found.suggestion}"
+    return found.hint or None
+
+
+def _is_broken_expression(value: Any) -> bool:
+    """Return whether ``value`` is text starting with '$' that does not parse."""
+    if not isinstance(value, str) or not value.strip().startswith("$"):
+        return False
+    try:
+        parse_expression(value.strip())
+    except ExpressionSyntaxError:
+        return True
+    return False

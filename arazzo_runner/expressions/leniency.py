@@ -28,21 +28,26 @@ OUTPUTS_OMITTED: Final = "LEN-9"
 """``$steps.ID.NAME`` with the ``.outputs`` segment left out."""
 
 UNCLOSED_TEMPLATE: Final = "TPL-1"
-"""A ``{$`` in a string that does not open a valid embedded expression."""
+"""Text that starts like a runtime expression but does not parse, so it is
+sent as literal text: a ``{$`` that opens no valid embedded expression, or a
+value or word such as ``$inputs.`` that starts with a runtime expression root."""
 
 
 @dataclass(frozen=True, slots=True)
 class Leniency:
     """A non-standard form that was accepted, with the standard form to use instead.
 
-    ``index`` is the 0-based offset of the form in the source text it was
-    found in (an expression, a condition or a string value).
+    ``suggestion`` is the standard form, or empty when none can be derived;
+    ``hint`` then tells how to fix the text. ``index`` is the 0-based offset
+    of the form in the source text it was found in (an expression, a
+    condition or a string value).
     """
 
     code: str
     message: str
     suggestion: str
     index: int = 0
+    hint: str = ""
 
     def shifted(self, offset: int) -> Leniency:
         """Return this leniency with ``index`` moved by ``offset`` characters."""

@@ -20,6 +20,7 @@ Objects and arrays are read member by member.
 from __future__ import annotations
 
 import json
+import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
@@ -296,12 +297,46 @@ def parse_value(value: Any) -> ValueNode:
 def parse_string(text: str) -> ValueNode:
     """Parse one string value: a whole expression, a template or a literal."""
     stripped = text.strip(_WHITESPACE)
-    if stripped.startswith("$"):
-        try:
-            return ExpressionValue(parse_expression(stripped))
-        except ExpressionSyntaxError:
-            pass
-    return parse_template(text)
+    if not stripped.startswith("$"):
+        return parse_template(text)
+    try:
+        return ExpressionValue(parse_expression(stripped))
+    except ExpressionSyntaxError as error:
+        node = parse_template(text)
+        if isinstance(node, LiteralValue) and _EXPRESSION_START.match(stripped):
+            # Text such as "$inputs" was meant as an expression, so a silent
+            # literal would hide the mistake.
+            return TemplateValue((text,), (_not_an_expression(stripped, error),))
+        return node
+
+
+# The start of text meant as a runtime expression: a root name followed by
+# the end of the text, a '.', a '#' or whitespace. "$100" and "$.items" do not
+# match, and stay literal without a warning.
+_EXPRESSION_START = re.compile(
+    r"\$(?:url|method|statusCode|request|response|inputs|outputs|steps"
+    r"|workflows|sourceDescriptions|components)(?=$|[.#\s])"
+)
+
+
+def _why_invalid(word: str, error: ExpressionSyntaxError) -> ExpressionSyntaxError:
+    """Return the error of the whole word, which names the mistake better than
+    the error of the word without its trailing punctuation."""
+    try:
+        parse_expression(word)
+    except ExpressionSyntaxError as whole_word_error:
+        return whole_word_error
+    return error
+
+
+def _not_an_expression(text: str, error: ExpressionSyntaxError) -> Leniency:
+    return Leniency(
+        code=leniency.UNCLOSED_TEMPLATE,
+        message=f"{text!r} is not a runtime expression ({error.message}), so it"
+        " is sent as literal text",
+        suggestion="",
+        hint="complete the expression, as in '$inputs.name'",
+    )
 
 
 def parse_template(text: str, *, bare_words: bool = True) -> ValueNode:
@@ -387,7 +422,7 @@ def _read_embedded(
                 code=leniency.UNCLOSED_TEMPLATE,
                 message="'{$' without a closing '}' after the expression is sent"
                 " as literal text",
-                suggestion="close the expression with '}', as in '{$inputs.name}'",
+                suggestion=f"{text[:stop]}}}{text[stop:]}",
                 index=start,
             )
         )
@@ -400,8 +435,9 @@ def _read_embedded(
                 code=leniency.UNCLOSED_TEMPLATE,
                 message=f"{text[start : close + 1]!r} is not a runtime expression"
                 f" ({error.message}), so it is sent as literal text",
-                suggestion="write a runtime expression inside '{...}', as in"
-                " '{$inputs.name}'",
+                suggestion="",
+                hint="write a valid runtime expression inside the braces, as in"
+                " '{$inputs.name}', or drop the braces to send the text as is",
                 index=start,
             )
         )
@@ -434,11 +470,20 @@ def _read_bare_word(
     stop = start
     while stop < len(text) and text[stop] not in _WHITESPACE:
         stop += 1
+    word = text[start:stop]
     while stop > start and text[stop - 1] in _BARE_WORD_CLOSERS:
         stop -= 1
     try:
         expression = parse_expression_at(text, start, stop)
-    except ExpressionSyntaxError:
+    except ExpressionSyntaxError as error:
+        # Only a root followed by '.' or '#' warns, because a word such as
+        # "$inputs" or "$steps," may be meant as prose.
+        if re.match(_EXPRESSION_START.pattern + r"[.#]", word):
+            found.append(
+                replace(
+                    _not_an_expression(word, _why_invalid(word, error)), index=start
+                )
+            )
         return None, start
     if isinstance(expression, _BARE_WORD_EXCLUDED):
         return None, start
