@@ -9,9 +9,11 @@ replaces them wherever they appear, inside longer text too.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
+from urllib.parse import quote, quote_plus
 
 MASK = "***"
 SECRET_HEADERS = frozenset(
@@ -43,13 +45,18 @@ class Redactor:
         self.add(secrets)
 
     def add(self, secrets: Iterable[str]) -> None:
-        """Add secret values; a scheme word such as ``Bearer`` stays visible."""
+        """Add secret values; a scheme word such as ``Bearer`` stays visible.
+
+        Each value is also masked in the encoded forms it takes in a URL, a
+        form body or a JSON string, so a token with ``/``, ``+`` or ``"``
+        stays hidden after it was sent in a query or a body.
+        """
         for secret in secrets:
             scheme, separator, rest = secret.partition(" ")
             if separator and scheme.lower() in _SCHEMES and rest.strip():
                 secret = rest.strip()
             if len(secret) >= _MIN_SECRET_LENGTH:
-                self._secrets.add(secret)
+                self._secrets.update(_encoded_forms(secret))
         if self._secrets:
             ordered = sorted(self._secrets, key=len, reverse=True)
             self._pattern = re.compile("|".join(re.escape(s) for s in ordered))
@@ -76,3 +83,20 @@ class Redactor:
             (name, MASK if name.lower() in SECRET_HEADERS else self.text(value))
             for name, value in headers
         ]
+
+
+def _encoded_forms(secret: str) -> set[str]:
+    """Return ``secret`` and its percent-encoded and JSON-escaped forms."""
+    forms = {
+        secret,
+        quote(secret, safe=""),
+        quote(secret, safe="/"),
+        quote_plus(secret),
+        json.dumps(secret)[1:-1],
+        json.dumps(secret, ensure_ascii=False)[1:-1],
+    }
+    # Percent-encoding may use lower-case hex digits (RFC 3986 allows both).
+    forms |= {
+        re.sub(r"%[0-9A-F]{2}", lambda m: m.group().lower(), form) for form in forms
+    }
+    return forms

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,7 @@ from arazzo_runner.errors import DocumentError, InputError, Location, Validation
 from arazzo_runner.openapi.servers import base_url
 from arazzo_runner.plan import Plan
 from arazzo_runner.redaction import Redactor, is_secret_input
-from arazzo_runner.result import RunError, RunResult
+from arazzo_runner.result import Attempt, RunError, RunResult, StepResult
 from arazzo_runner.transport import DEFAULT_TIMEOUT_SECONDS, Transport
 from arazzo_runner.validate import make_strict, prepare_validated
 
@@ -167,7 +168,7 @@ class Runner:
             workflow_id=workflow_id,
             status=outcome.status,
             outputs=redactor.data(outcome.outputs),
-            steps=outcome.steps,
+            steps=[_redacted_step(redactor, step) for step in outcome.steps],
             warnings=[redactor.text(w) for w in warnings],
             error=None
             if outcome.error is None
@@ -306,3 +307,30 @@ def load_inputs_file(path: Path) -> dict[str, Any]:
             hint='write the inputs as {"name": value, ...}',
         )
     return data
+
+
+def _redacted_step(redactor: Redactor, step: StepResult) -> StepResult:
+    """Return a copy of a step execution with every known secret masked.
+
+    The pass runs once the run is over, so it also masks secrets that became
+    known after the step, such as a token a later response set as a cookie.
+    """
+    attempts = [
+        Attempt(
+            status_code=attempt.status_code,
+            succeeded=attempt.succeeded,
+            criteria=[
+                replace(check, detail=redactor.text(check.detail))
+                for check in attempt.criteria
+            ],
+            action=attempt.action,
+            error=None if attempt.error is None else redactor.text(attempt.error),
+        )
+        for attempt in step.attempts
+    ]
+    return StepResult(
+        step_id=step.step_id,
+        outcome=step.outcome,
+        attempts=attempts,
+        outputs=redactor.data(step.outputs),
+    )

@@ -46,3 +46,16 @@ def test_credential_headers_masked_whole() -> None:
     redactor = Redactor()
     headers = redactor.headers([("Authorization", "Basic abc"), ("Accept", "x")])
     assert headers == [("Authorization", "***"), ("Accept", "x")]
+
+
+@pytest.mark.parametrize(
+    "encoded",
+    ["a=qkey%2F%2B%3D", "a=qkey/%2B%3D", "a=qkey%2f%2b%3d", "a=qkey%2F%2B%3D"],
+)
+def test_percent_encoded_secret_masked(encoded: str) -> None:
+    assert Redactor(["qkey/+="]).text(encoded) == "a=***"
+
+
+def test_json_escaped_secret_masked() -> None:
+    redactor = Redactor(['pa"ss\\word'])
+    assert redactor.text('{"p": "pa\\"ss\\\\word"}') == '{"p": "***"}'

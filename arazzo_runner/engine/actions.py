@@ -8,6 +8,7 @@ from email.utils import parsedate_to_datetime
 from arazzo_runner.engine.steps import evaluate_criteria
 from arazzo_runner.expressions.scope import Scope
 from arazzo_runner.plan import PlannedAction
+from arazzo_runner.redaction import Redactor
 
 RetryCounters = dict[tuple[str, str], int]
 
@@ -26,6 +27,7 @@ def select_action(
     scope: Scope,
     counters: RetryCounters,
     step_id: str,
+    redactor: Redactor,
 ) -> Decision:
     """Return the first action whose criteria all pass.
 
@@ -34,7 +36,7 @@ def select_action(
     """
     exhausted: list[PlannedAction] = []
     for action in actions:
-        checks = evaluate_criteria(action.criteria, scope)
+        checks = evaluate_criteria(action.criteria, scope, redactor)
         if not all(check.passed for check in checks):
             continue
         if action.type == "retry":

@@ -21,12 +21,13 @@ from arazzo_runner.openapi.bodies import (
     is_json_media_type,
     is_xml_media_type,
 )
+from arazzo_runner.openapi.operations import Operation
 from arazzo_runner.openapi.replacements import parse_json_text, set_pointer, set_xpath
 from arazzo_runner.openapi.requests import HttpRequest, add_parameter, expand_path
 from arazzo_runner.openapi.responses import decode_body, validate_response
 from arazzo_runner.openapi.servers import base_url
 from arazzo_runner.plan import PlannedCriterion, PlannedStep
-from arazzo_runner.redaction import SECRET_HEADERS
+from arazzo_runner.redaction import SECRET_HEADERS, Redactor
 from arazzo_runner.result import Attempt, CriterionCheck
 from arazzo_runner.transport import HttpResponse
 
@@ -83,6 +84,7 @@ async def run_operation_attempt(
         attempt = judge(run, state, step, transport_error=message)
         return AttemptOutcome(attempt, error_kind="transport-error")
 
+    _add_response_secrets(run, response)
     exchange.status_code = response.status_code
     exchange.response_headers = _header_map(response.headers)
     exchange.response_content_type = response.content_type
@@ -177,7 +179,7 @@ def judge(
     status = exchange.status_code if exchange else None
     is_workflow_step = step.workflow_key is not None
     scope = state.scope(run, child_outputs=is_workflow_step)
-    checks = evaluate_criteria(step.success_criteria, scope)
+    checks = evaluate_criteria(step.success_criteria, scope, run.redactor)
     if transport_error is not None:
         succeeded = False
     elif is_workflow_step:
@@ -198,23 +200,26 @@ def judge(
 
 
 def evaluate_criteria(
-    criteria: tuple[PlannedCriterion, ...], scope: Any
+    criteria: tuple[PlannedCriterion, ...], scope: Any, redactor: Redactor
 ) -> list[CriterionCheck]:
-    """Evaluate every criterion and return one check each (never raises)."""
+    """Evaluate every criterion and return one check each (never raises).
+
+    A check's ``detail`` shows the values compared, so it is masked with
+    ``redactor`` before it is stored or logged.
+    """
     checks = []
     for criterion in criteria:
         result = criterion.compiled.evaluate(scope)
+        detail = redactor.text(result.detail)
         checks.append(
             CriterionCheck(
                 condition=criterion.text,
                 passed=result.passed,
-                detail=result.detail,
+                detail=detail,
                 reason=result.reason,
             )
         )
-        logger.debug(
-            "criterion %r: %s %s", criterion.text, result.passed, result.detail
-        )
+        logger.debug("criterion %r: %s %s", criterion.text, result.passed, detail)
     return checks
 
 
@@ -244,16 +249,37 @@ def build_request(
         warning = add_parameter(request, operation, parameter.name, in_, value)
         if warning:
             _warn_once(run, f"step {step.step_id}: {warning}")
-    for name, value in request.headers:
-        if name.lower() in SECRET_HEADERS:
-            run.redactor.add([value])
-    run.redactor.add([value for _, value in request.cookies])
+    _add_request_secrets(run, operation, request)
     request.url = expand_path(
         operation, base_url(operation, run.server_overrides), request.path_values
     )
     if step.body is not None:
         _add_body(run, step, request, scope)
     return request
+
+
+def _add_request_secrets(
+    run: RunContext, operation: Operation, request: HttpRequest
+) -> None:
+    """Add the request's credentials to the run's redactor: credential
+    headers, cookies, and the parameters an apiKey security scheme names."""
+    for name, value in request.headers:
+        if name.lower() in SECRET_HEADERS or operation.is_api_key(name, "header"):
+            run.redactor.add([value])
+    for name, value in request.query_values.items():
+        if isinstance(value, str) and operation.is_api_key(name, "query"):
+            run.redactor.add([value])
+    run.redactor.add([value for _, value in request.cookies])
+
+
+def _add_response_secrets(run: RunContext, response: HttpResponse) -> None:
+    """Add the cookies a response sets to the run's redactor, since later
+    requests send them back as credentials."""
+    for name, value in response.headers:
+        if name != "set-cookie":
+            continue
+        pair = value.split(";", 1)[0]
+        run.redactor.add([value, pair.partition("=")[2].strip()])
 
 
 def _add_body(

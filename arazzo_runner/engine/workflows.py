@@ -214,7 +214,9 @@ class _StepLoop:
             record.outputs = dict(self.state.step_outputs.get(step.step_id, {}))
             actions = step.on_success if attempt.succeeded else step.on_failure
             scope = self.state.scope(run, child_outputs=step.workflow_key is not None)
-            decision = select_action(actions, scope, self.counters, step.step_id)
+            decision = select_action(
+                actions, scope, self.counters, step.step_id, run.redactor
+            )
             for spent in decision.exhausted:
                 run.warn(
                     f"step {step.step_id!r}: retry action {spent.name!r} reached its "
