@@ -90,7 +90,7 @@ class Transport:
                 f"request timed out after {self._timeout} s", started
             ) from exc
         except httpx.HTTPError as exc:
-            raise _failed(f"request to {url} failed: {exc}", started) from exc
+            raise _failed(f"request to {url} failed: {_reason(exc)}", started) from exc
         except httpx.InvalidURL as exc:
             raise _failed(
                 f"request failed: invalid URL {url!r}: {exc}", started
@@ -183,6 +183,26 @@ def _scheme_router(verify_tls: bool) -> httpx.AsyncBaseTransport:
                     await transport.aclose()
 
     return _SchemeRouter()
+
+
+def _reason(exc: Exception) -> str:
+    """Return why an exchange failed, in words, also when httpx gives none."""
+    import httpx
+
+    text = str(exc).strip()
+    if isinstance(exc, httpx.ConnectError):
+        # httpx says "All connection attempts failed" or the OS error text.
+        return (
+            f"could not connect ({text or 'connection refused'}); check that the "
+            "server is running and that the URL or --server value is right"
+        )
+    if isinstance(exc, httpx.RemoteProtocolError):
+        return text or "the server closed the connection before a full response"
+    if isinstance(exc, httpx.ReadError):
+        return text or "the connection was reset while reading the response"
+    if isinstance(exc, httpx.WriteError):
+        return text or "the connection was reset while sending the request"
+    return text or type(exc).__name__
 
 
 def _failed(message: str, started: float) -> TransportError:

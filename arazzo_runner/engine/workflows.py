@@ -41,6 +41,8 @@ class WorkflowOutcome:
     steps: list[StepResult] = field(default_factory=list)
     error: RunError | None = None
     state: WorkflowState | None = None
+    # The workflow key and inputs a goto hands control to; None otherwise.
+    transfer: tuple[str, dict[str, Any]] | None = None
 
 
 class _Stop(Exception):
@@ -61,8 +63,45 @@ async def run_workflow(
 ) -> WorkflowOutcome:
     """Run the planned workflow ``key`` with ``inputs`` and return its outcome.
 
-    Dependencies listed in ``dependsOn`` run first, each once per run.
+    Dependencies listed in ``dependsOn`` run first, each once per run. A
+    ``goto`` to a workflow hands control over for good: the target runs in
+    this loop, not nested, so a chain of transfers does not deepen the
+    stack. The outcome keeps the first workflow's id and its outputs at the
+    transfer, lists the steps of every workflow in the chain, and takes the
+    status and error of the last one.
     """
+    outcome = await _run_once(run, key, inputs, depth, stack)
+    chain = [key]
+    steps = list(outcome.steps)
+    first = outcome
+    while outcome.transfer is not None:
+        key, inputs = outcome.transfer
+        chain.append(key)
+        outcome = await _run_once(run, key, inputs, depth, stack)
+        steps.extend(outcome.steps)
+    for transferred in chain[:-1]:
+        # A workflow that handed control over ends with its target's status.
+        _finish(run, transferred, outcome.status)
+    if first is outcome:
+        return outcome
+    return WorkflowOutcome(
+        first.workflow_id,
+        outcome.status,
+        first.outputs,
+        steps,
+        outcome.error,
+        outcome.state,
+    )
+
+
+async def _run_once(
+    run: RunContext,
+    key: str,
+    inputs: dict[str, Any],
+    depth: int,
+    stack: tuple[str, ...],
+) -> WorkflowOutcome:
+    """Run one workflow up to its end or to a ``goto`` to another workflow."""
     workflow = run.plan.workflows[key]
     if key in stack:
         chain = " -> ".join((*stack, key))
@@ -73,19 +112,17 @@ async def run_workflow(
             "depth-limit-exceeded",
             f"workflows are nested more than {run.limits.max_depth} deep",
         )
+    try:
+        _validate(workflow, inputs)
+        if not stack:
+            # Nothing is sent before every input the run can check is valid.
+            _validate_dependency_inputs(run, workflow)
+    except ArazzoError as exc:
+        return _failed(workflow, "invalid-inputs", run.redactor.text(exc.message))
     stack = (*stack, key)
     dependency_error = await _run_dependencies(run, workflow, depth, stack)
     if dependency_error is not None:
         return _failed(workflow, "dependency-failed", dependency_error)
-    try:
-        validate_inputs(
-            workflow.workflow_id,
-            workflow.inputs_schema,
-            workflow.components_inputs,
-            inputs,
-        )
-    except ArazzoError as exc:
-        return _failed(workflow, "invalid-inputs", run.redactor.text(exc.message))
     state = WorkflowState(workflow=workflow, inputs=inputs, depth=depth)
     runner = _StepLoop(run, state, stack)
     try:
@@ -100,10 +137,44 @@ async def run_workflow(
     run.workflows[workflow.workflow_id] = WorkflowRecord(
         inputs=inputs, outputs=outcome.outputs
     )
-    run.completed[key] = outcome.status
-    run.emit(WorkflowFinished(workflow.workflow_id, outcome.status))
-    logger.info("workflow %s %s", workflow.workflow_id, outcome.status)
+    if outcome.transfer is None:
+        _finish(run, key, outcome.status)
     return outcome
+
+
+def _finish(run: RunContext, key: str, status: str) -> None:
+    workflow_id = run.plan.workflows[key].workflow_id
+    run.completed[key] = status
+    run.emit(WorkflowFinished(workflow_id, status))
+    logger.info("workflow %s %s", workflow_id, status)
+
+
+def _validate(workflow: PlannedWorkflow, inputs: dict[str, Any]) -> None:
+    validate_inputs(
+        workflow.workflow_id,
+        workflow.inputs_schema,
+        workflow.components_inputs,
+        inputs,
+    )
+
+
+def _validate_dependency_inputs(run: RunContext, workflow: PlannedWorkflow) -> None:
+    """Validate the inputs of every workflow ``workflow`` depends on, directly
+    or through others, that has not run yet.
+
+    Raises:
+        ArazzoError: the inputs of one of them are invalid.
+    """
+    seen: set[str] = set()
+    pending = list(workflow.depends_on)
+    while pending:
+        key = pending.pop()
+        if key in seen or key in run.completed:
+            continue
+        seen.add(key)
+        dependency = run.plan.workflows[key]
+        _validate(dependency, run.inputs_by_workflow.get(dependency.workflow_id, {}))
+        pending.extend(dependency.depends_on)
 
 
 def _failed(workflow: PlannedWorkflow, kind: str, message: str) -> WorkflowOutcome:
@@ -182,7 +253,7 @@ class _StepLoop:
                 index = self.workflow.step_index[action.step_id]
                 continue
             if action.type == "goto" and action.workflow_key is not None:
-                return await self.transfer(action)
+                return self.transfer(action)
             index += 1  # Not reached: retries are handled inside execute().
         return self.finish("succeeded", None)
 
@@ -191,17 +262,9 @@ class _StepLoop:
     ) -> tuple[StepResult, Decision, str | None]:
         """Run a step until no retry applies; return its record and the decision."""
         run = self.run
-        run.step_executions += 1
-        if run.step_executions > run.limits.max_step_executions:
-            raise _Stop(
-                RunError(
-                    "step-limit-exceeded",
-                    f"more than {run.limits.max_step_executions} step executions in "
-                    "one run; a goto loop may never end",
-                    step.step_id,
-                )
-            )
+        self.count_execution(step)
         reset_counters(self.counters, step.step_id)
+        warned: set[str] = set()
         record = StepResult(step.step_id)
         self.results.append(record)
         run.emit(StepStarted(self.workflow.workflow_id, step.step_id))
@@ -218,6 +281,11 @@ class _StepLoop:
                 actions, scope, self.counters, step.step_id, run.redactor
             )
             for spent in decision.exhausted:
+                # An exhausted retry is skipped on every later selection too;
+                # one warning per step execution is enough.
+                if spent.name in warned:
+                    continue
+                warned.add(spent.name)
                 run.warn(
                     f"step {step.step_id!r}: retry action {spent.name!r} reached its "
                     f"limit of {spent.retry_limit} retries"
@@ -253,7 +321,7 @@ class _StepLoop:
             # The side trip runs the named step alone, without its actions.
             # If it fails, the retry still happens.
             target = self.workflow.steps[self.workflow.step_index[action.step_id]]
-            await self.attempt(target, 1)
+            await self.side_trip(target)
         elif action.workflow_key is not None:
             await run_workflow(
                 run,
@@ -283,6 +351,39 @@ class _StepLoop:
             action.name,
         )
         await run.clock.sleep(wait)
+
+    async def side_trip(self, step: PlannedStep) -> None:
+        """Run ``step`` once for a retry, and list it among the executions."""
+        run = self.run
+        self.count_execution(step)
+        record = StepResult(step.step_id)
+        self.results.append(record)
+        run.emit(StepStarted(self.workflow.workflow_id, step.step_id))
+        outcome = await self.attempt(step, 1)
+        record.attempts.append(outcome.attempt)
+        record.outcome = "succeeded" if outcome.attempt.succeeded else "failed"
+        record.outputs = dict(self.state.step_outputs.get(step.step_id, {}))
+        run.emit(
+            StepFinished(self.workflow.workflow_id, step.step_id, record.outcome, 1)
+        )
+
+    def count_execution(self, step: PlannedStep) -> None:
+        """Count one step execution against the run's limit.
+
+        Raises:
+            _Stop: the run has used up its step executions.
+        """
+        run = self.run
+        run.step_executions += 1
+        if run.step_executions > run.limits.max_step_executions:
+            raise _Stop(
+                RunError(
+                    "step-limit-exceeded",
+                    f"more than {run.limits.max_step_executions} step executions in "
+                    "one run; a goto loop may never end",
+                    step.step_id,
+                )
+            )
 
     async def call_workflow(self, step: PlannedStep) -> AttemptOutcome:
         """Run the workflow a step calls, with the step's parameters as inputs."""
@@ -318,9 +419,11 @@ class _StepLoop:
         ):
             raise _Stop(outcome.error)
         self.state.child_outputs = dict(outcome.outputs)
-        if outcome.state is not None and outcome.state.exchange is not None:
-            # The child's last exchange is what $statusCode and $response read.
-            self.state.exchange = outcome.state.exchange
+        # The child's last exchange is what $statusCode and $response read; a
+        # child that sent nothing leaves them undefined, not at an older step.
+        self.state.exchange = (
+            outcome.state.exchange if outcome.state is not None else None
+        )
         attempt = judge(
             run, self.state, step, child_succeeded=outcome.status == "succeeded"
         )
@@ -330,33 +433,24 @@ class _StepLoop:
             attempt, error_kind=None if attempt.succeeded else "workflow-failed"
         )
 
-    async def transfer(self, action: PlannedAction) -> WorkflowOutcome:
-        """Hand control to another workflow for good; its status is the result."""
+    def transfer(self, action: PlannedAction) -> WorkflowOutcome:
+        """End this workflow and name the workflow that takes over for good.
+
+        The target receives the current inputs its schema declares (all of
+        them when it declares none), and this workflow's outputs are
+        evaluated now, against its state at the transfer.
+        """
         assert action.workflow_key is not None
-        run = self.run
-        target = run.plan.workflows[action.workflow_key]
+        target = self.run.plan.workflows[action.workflow_key]
         declared = _declared_inputs(target)
         inputs = {
             name: value
             for name, value in self.state.inputs.items()
             if declared is None or name in declared
         }
-        own_outputs = _workflow_outputs(run, self.state)
-        outcome = await run_workflow(
-            run,
-            action.workflow_key,
-            inputs,
-            depth=self.state.depth + 1,
-            stack=self.stack,
-        )
-        return WorkflowOutcome(
-            self.workflow.workflow_id,
-            outcome.status,
-            own_outputs,
-            self.results,
-            outcome.error,
-            self.state,
-        )
+        outcome = self.finish("succeeded", None)
+        outcome.transfer = (action.workflow_key, inputs)
+        return outcome
 
     def finish(self, status: str, error: RunError | None) -> WorkflowOutcome:
         outputs = _workflow_outputs(self.run, self.state)

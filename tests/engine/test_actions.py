@@ -131,6 +131,54 @@ def test_retry_side_trip_step(harness: Harness) -> None:
     assert result.steps[0].outcome == "succeeded"
 
 
+def test_side_trip_listed_among_steps(harness: Harness) -> None:
+    harness.server.sequence(
+        "GET", "/v1/items/a1", [Reply(401), Reply(200, {"state": "ok"})]
+    )
+    harness.server.route("POST", "/v1/token", Reply(200, {"token": "t2"}))
+    refresh = {
+        "stepId": "refresh",
+        "operationId": "refreshToken",
+        "onSuccess": [{"name": "done", "type": "end"}],
+    }
+    action = retry(stepId="refresh", criteria=[{"condition": "$statusCode == 401"}])
+    doc = document([workflow(get_step(onFailure=[action]), refresh)])
+    result = harness.runner(doc).run()
+    assert [step.step_id for step in result.steps] == ["get", "refresh", "refresh"]
+
+
+def test_retry_through_workflow_then_again(harness: Harness) -> None:
+    harness.server.sequence(
+        "GET", "/v1/items/a1", [Reply(401), Reply(200, {"state": "ok"})]
+    )
+    harness.server.route("POST", "/v1/token", Reply(200, {"token": "t2"}))
+    refresh = {
+        "workflowId": "refresh",
+        "steps": [{"stepId": "token", "operationId": "refreshToken"}],
+    }
+    action = retry(workflowId="refresh", criteria=[{"condition": "$statusCode == 401"}])
+    doc = document([workflow(get_step(onFailure=[action])), refresh])
+    harness.runner(doc).run("flow")
+    order = [(r.method, r.path) for r in harness.server.requests]
+    assert order == [
+        ("GET", "/v1/items/a1"),
+        ("POST", "/v1/token"),
+        ("GET", "/v1/items/a1"),
+    ]
+
+
+def test_exhausted_retry_warns_once(harness: Harness) -> None:
+    harness.server.route("GET", "/v1/items/a1", Reply(500))
+    actions = [
+        retry("first", retryLimit=1),
+        retry("second", retryLimit=2),
+    ]
+    doc = document([workflow(get_step(onFailure=actions))])
+    result = harness.runner(doc).run()
+    warned = [w for w in result.warnings if "'first' reached its limit" in w]
+    assert len(warned) == 1
+
+
 def test_retry_naming_own_step_has_no_side_trip(harness: Harness) -> None:
     harness.server.sequence(
         "GET", "/v1/items/a1", [Reply(500), Reply(200, {"state": "ok"})]

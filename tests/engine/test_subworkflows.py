@@ -165,6 +165,112 @@ def test_goto_workflow_transfers_control(harness: Harness) -> None:
     assert len(harness.server.received("GET", "/v1/items")) == 1
 
 
+def goto_start(target: str) -> dict[str, Any]:
+    return {
+        "workflowId": "start",
+        "inputs": {"type": "object", "properties": {"id": {"type": "string"}}},
+        "steps": [
+            {
+                "stepId": "first",
+                "operationId": "listItems",
+                "onSuccess": [{"name": "go", "type": "goto", "workflowId": target}],
+                "outputs": {"count": "$response.body#/count"},
+            },
+        ],
+        "outputs": {"count": "$steps.first.outputs.count"},
+    }
+
+
+def test_goto_workflow_lists_target_steps(harness: Harness) -> None:
+    harness.server.route("GET", "/v1/items/a1", Reply(200, {"name": "A"}))
+    harness.server.route("GET", "/v1/items", Reply(200, []))
+    result = harness.runner(document([goto_start("child"), CHILD])).run(
+        "start", {"id": "a1"}
+    )
+    assert [step.step_id for step in result.steps] == ["first", "get"]
+
+
+def test_goto_workflow_takes_target_status(harness: Harness) -> None:
+    harness.server.route("GET", "/v1/items/a1", Reply(200, {"name": "A"}))
+    harness.server.route("GET", "/v1/items", Reply(200, []))
+    result = harness.runner(document([goto_start("child"), CHILD])).run(
+        "start", {"id": "a1"}
+    )
+    assert result.status == "succeeded"
+
+
+def test_goto_workflow_error_names_target_step(harness: Harness) -> None:
+    harness.server.route("GET", "/v1/items/a1", Reply(500))
+    harness.server.route("GET", "/v1/items", Reply(200, []))
+    result = harness.runner(document([goto_start("child"), CHILD])).run(
+        "start", {"id": "a1"}
+    )
+    assert result.error is not None
+    assert result.error.step_id == "get"
+
+
+def test_goto_same_workflow_loops_to_limit(harness: Harness) -> None:
+    harness.server.route("GET", "/v1/items", Reply(200, []))
+    runner = harness.runner(
+        document([goto_start("start")]), limits=Limits(max_step_executions=1200)
+    )
+    result = runner.run("start", {"id": "a1"})
+    assert result.error is not None
+    assert result.error.kind == "step-limit-exceeded"
+
+
+def test_goto_chain_does_not_count_depth(harness: Harness) -> None:
+    harness.server.route("GET", "/v1/items", Reply(200, []))
+    back = goto_start("start")
+    back["workflowId"] = "back"
+    runner = harness.runner(
+        document([goto_start("back"), back]),
+        limits=Limits(max_depth=2, max_step_executions=10),
+    )
+    result = runner.run("start", {"id": "a1"})
+    assert result.error is not None
+    assert result.error.kind == "step-limit-exceeded"
+
+
+def test_child_without_request_leaves_status_null(harness: Harness) -> None:
+    harness.server.route("GET", "/v1/items", Reply(201, {"from": "first"}))
+    flow = {
+        "workflowId": "parent",
+        "steps": [
+            {"stepId": "before", "operationId": "listItems"},
+            {
+                "stepId": "call",
+                "workflowId": "child",
+                # The child's input schema wants a string, so it sends nothing.
+                "parameters": [{"name": "id", "value": 5}],
+                "outputs": {"code": "$statusCode"},
+                "onFailure": [{"name": "done", "type": "end"}],
+            },
+        ],
+    }
+    result = harness.runner(document([flow, CHILD])).run("parent")
+    assert result.steps[1].outputs == {"code": None}
+
+
+def test_dependency_inputs_checked_before_requests(harness: Harness) -> None:
+    harness.server.route("GET", "/v1/items", Reply(200, []))
+    first = {
+        "workflowId": "first",
+        "steps": [{"stepId": "list", "operationId": "listItems"}],
+    }
+    main = {
+        "workflowId": "main",
+        "dependsOn": ["first", "child"],
+        "steps": [{"stepId": "list", "operationId": "listItems"}],
+    }
+    result = harness.runner(document([main, first, CHILD])).run(
+        "main", {"main": {}, "child": {"id": 7}}
+    )
+    assert harness.server.requests == []
+    assert result.error is not None
+    assert result.error.kind == "invalid-inputs"
+
+
 def test_cross_document_workflow(harness: Harness) -> None:
     other = document([CHILD])
     other["sourceDescriptions"] = [{"name": "api", "url": "openapi.yaml"}]

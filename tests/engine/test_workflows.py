@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import socket
+import struct
+import threading
 from typing import Any
 
 import pytest
+import yaml
 
-from arazzo_runner import Limits, ValidationError
+from arazzo_runner import Limits, Runner, RunResult, ValidationError
 from tests.engine.conftest import Harness, document
 from tests.support.http_server import Reply
 
@@ -125,6 +129,38 @@ def test_transport_error_fails_with_null_status(harness: Harness) -> None:
     assert result.error is not None
     assert result.error.kind == "transport-error"
     assert result.steps[0].status_code is None
+
+
+def run_against(harness: Harness, url: str) -> RunResult:
+    path = harness.folder / "flow.arazzo.yaml"
+    path.write_text(yaml.safe_dump(document([poll_workflow([])])))
+    return Runner.from_path(path, servers={"api": url}, clock=harness.clock).run()
+
+
+def test_refused_connection_gives_hint(harness: Harness) -> None:
+    result = run_against(harness, "http://127.0.0.1:9/v1")
+    assert result.error is not None
+    assert "check that the server is running" in result.error.message
+
+
+def test_reset_connection_gives_reason(harness: Harness) -> None:
+    with socket.create_server(("127.0.0.1", 0)) as listener:
+
+        def reset() -> None:
+            connection, _ = listener.accept()
+            connection.recv(65536)
+            # A zero linger time makes close() send a TCP reset.
+            linger = struct.pack("ii", 1, 0)
+            connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, linger)
+            connection.close()
+
+        thread = threading.Thread(target=reset, daemon=True)
+        thread.start()
+        port = listener.getsockname()[1]
+        result = run_against(harness, f"http://127.0.0.1:{port}/v1")
+        thread.join(timeout=5)
+    assert result.error is not None
+    assert "connection was reset" in result.error.message
 
 
 def test_optional_input_left_out_of_body(harness: Harness) -> None:
