@@ -19,6 +19,7 @@ from arazzo_runner.errors import (
     InputError,
     Location,
     RequestBuildError,
+    RunInterrupted,
     TransportError,
     ValidationError,
 )
@@ -46,6 +47,7 @@ __all__ = [
     "Location",
     "RequestBuildError",
     "RunError",
+    "RunInterrupted",
     "RunResult",
     "Runner",
     "StepResult",

@@ -2,24 +2,50 @@
 
 Exit codes: 0 the workflow succeeded (or the document is valid), 1 the
 workflow failed (or the document has errors, for ``validate``), 2 the command
-line, the document or the inputs are invalid, and no request was sent.
+line, the document or the inputs are invalid, and no request was sent, 130
+the command was interrupted (Ctrl-C).
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NoReturn
 
 import click
 
-from arazzo_runner.errors import ArazzoError, InputError, ValidationError
+from arazzo_runner.errors import (
+    ArazzoError,
+    InputError,
+    RunInterrupted,
+    ValidationError,
+)
 
 EXIT_SUCCEEDED = 0
 EXIT_FAILED = 1
 EXIT_INVALID = 2
+# 128 + SIGINT, what shells report for a command stopped with Ctrl-C.
+EXIT_INTERRUPTED = 130
+
+
+def _interruptible(command: Callable[..., None]) -> Callable[..., None]:
+    """Make Ctrl-C end ``command`` with exit code 130 and one line on stderr,
+    in place of click's "Aborted!" and exit code 1, which reads as a failed
+    workflow."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> None:
+        try:
+            command(*args, **kwargs)
+        except KeyboardInterrupt:
+            _echo_err("error: interrupted")
+            sys.exit(EXIT_INTERRUPTED)
+
+    return wrapper
 
 
 def _echo_err(message: str) -> None:
@@ -168,6 +194,7 @@ def main() -> None:
 @click.option(
     "-v", "--verbose", count=True, help="Log more: -v for info, -vv for debug."
 )
+@_interruptible
 def run(
     document: Path,
     inputs_file: Path | None,
@@ -248,6 +275,13 @@ def run(
     except InputError as exc:
         _echo_err(f"error: {exc}")
         invalid("invalid-arguments", exc.message)
+    except RunInterrupted as exc:
+        _echo_err(f"error: {exc.message}")
+        if output_format == "json":
+            click.echo(json.dumps(exc.result.to_dict(), ensure_ascii=False))
+        else:
+            click.echo(format_summary(exc.result))
+        sys.exit(EXIT_INTERRUPTED)
     if result.error is not None and result.error.kind == "invalid-inputs":
         _echo_err(f"error: {result.error.message}")
         invalid("invalid-inputs", result.error.message)
@@ -328,6 +362,7 @@ def mock(openapi: Path, scenario: Path, port: int, log_path: Path | None) -> Non
     metavar="NAME=PATH_OR_URL",
     help="Load a source description from another path or URL (every DOCUMENT).",
 )
+@_interruptible
 def validate(
     documents: tuple[Path, ...],
     strict: bool,

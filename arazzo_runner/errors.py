@@ -15,6 +15,10 @@ carries a :class:`Location` saying where the problem sits::
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from arazzo_runner.result import RunResult
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,3 +146,17 @@ class TransportError(ArazzoError):
     """
 
     elapsed: float = 0.0
+
+
+class RunInterrupted(ArazzoError):
+    """The run was stopped from outside (Ctrl-C) before it ended.
+
+    ``result`` is the partial result: the step executions of the entry
+    workflow so far, its outputs evaluated at that moment, and an error of
+    kind ``interrupted``.
+    """
+
+    def __init__(self, result: RunResult) -> None:
+        assert result.error is not None
+        super().__init__(result.error.message)
+        self.result = result

@@ -10,6 +10,7 @@ replaces them wherever they appear, inside longer text too.
 from __future__ import annotations
 
 import json
+import logging
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -47,9 +48,9 @@ class Redactor:
     def add(self, secrets: Iterable[str]) -> None:
         """Add secret values; a scheme word such as ``Bearer`` stays visible.
 
-        Each value is also masked in the encoded forms it takes in a URL, a
-        form body or a JSON string, so a token with ``/``, ``+`` or ``"``
-        stays hidden after it was sent in a query or a body.
+        Each value is also masked in its encoded forms in a URL, a form body
+        or a JSON string. So a token with ``/``, ``+`` or ``"`` stays hidden
+        after it was sent in a query or a body.
         """
         for secret in secrets:
             scheme, separator, rest = secret.partition(" ")
@@ -100,3 +101,23 @@ def _encoded_forms(secret: str) -> set[str]:
         re.sub(r"%[0-9A-F]{2}", lambda m: m.group().lower(), form) for form in forms
     }
     return forms
+
+
+class RedactingFilter(logging.Filter):
+    """Masks a redactor's secrets in the log records it filters.
+
+    The runner puts one on the ``httpx`` logger for the length of a run,
+    because httpx logs each request URL, query string included.
+    """
+
+    def __init__(self, redactor: Redactor) -> None:
+        super().__init__()
+        self.redactor = redactor
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        masked = self.redactor.text(message)
+        if masked != message:
+            record.msg = masked
+            record.args = None
+        return True

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
@@ -13,11 +14,17 @@ from arazzo_runner.diagnostics import Diagnostic
 from arazzo_runner.engine.clock import Clock, SystemClock
 from arazzo_runner.engine.context import Limits, RunContext
 from arazzo_runner.engine.events import Observer
-from arazzo_runner.engine.workflows import run_workflow
-from arazzo_runner.errors import DocumentError, InputError, Location, ValidationError
+from arazzo_runner.engine.workflows import run_workflow, workflow_outputs
+from arazzo_runner.errors import (
+    DocumentError,
+    InputError,
+    Location,
+    RunInterrupted,
+    ValidationError,
+)
 from arazzo_runner.openapi.servers import base_url
 from arazzo_runner.plan import Plan
-from arazzo_runner.redaction import Redactor, is_secret_input
+from arazzo_runner.redaction import RedactingFilter, Redactor, is_secret_input
 from arazzo_runner.result import Attempt, RunError, RunResult, StepResult
 from arazzo_runner.transport import DEFAULT_TIMEOUT_SECONDS, Transport
 from arazzo_runner.validate import make_strict, prepare_validated
@@ -132,13 +139,34 @@ class Runner:
 
         Raises:
             InputError: ``workflow_id`` is missing or names no workflow.
+            RunInterrupted: Ctrl-C stopped the run; its ``result`` is the
+                partial result.
         """
-        return asyncio.run(self.arun(workflow_id, inputs))
+        partial: list[RunResult] = []
+        try:
+            return asyncio.run(self._arun(workflow_id, inputs, partial))
+        except KeyboardInterrupt:
+            if not partial:
+                raise
+            raise RunInterrupted(partial[0]) from None
 
     async def arun(
         self, workflow_id: str | None = None, inputs: Mapping[str, Any] | None = None
     ) -> RunResult:
-        """Run a workflow from async code; see :meth:`run`."""
+        """Run a workflow from async code; see :meth:`run`.
+
+        Cancelling the task cancels the run; the cancellation propagates.
+        """
+        return await self._arun(workflow_id, inputs, None)
+
+    async def _arun(
+        self,
+        workflow_id: str | None,
+        inputs: Mapping[str, Any] | None,
+        partial: list[RunResult] | None,
+    ) -> RunResult:
+        """Run a workflow; on cancellation, append the partial result to
+        ``partial`` (when given) before the cancellation propagates."""
         workflow_id = self._choose_workflow(workflow_id)
         inputs_by_workflow, own_inputs = self._split_inputs(
             workflow_id, dict(inputs or {})
@@ -159,9 +187,17 @@ class Runner:
             strict=self.strict,
             inputs_by_workflow=inputs_by_workflow,
         )
+        httpx_logger = logging.getLogger("httpx")
+        log_filter = RedactingFilter(redactor)
+        httpx_logger.addFilter(log_filter)
         try:
             outcome = await run_workflow(run, workflow_id, own_inputs)
+        except asyncio.CancelledError:
+            if partial is not None:
+                partial.append(_interrupted_result(run, workflow_id, redactor))
+            raise
         finally:
+            httpx_logger.removeFilter(log_filter)
             await transport.aclose()
         warnings = [str(d) for d in self.plan.warnings] + run.warnings
         return RunResult(
@@ -333,4 +369,29 @@ def _redacted_step(redactor: Redactor, step: StepResult) -> StepResult:
         outcome=step.outcome,
         attempts=attempts,
         outputs=redactor.data(step.outputs),
+    )
+
+
+def _interrupted_result(
+    run: RunContext, workflow_id: str, redactor: Redactor
+) -> RunResult:
+    """Return what an interrupted run had done: its finished and current step
+    executions and the entry workflow's outputs at this moment."""
+    state = run.entry_state
+    outputs = {} if state is None else workflow_outputs(run, state)
+    current = run.entry_steps[-1].step_id if run.entry_steps else None
+    where = f" during step {current!r}" if current else ""
+    return RunResult(
+        workflow_id=workflow_id,
+        status="failed",
+        outputs=redactor.data(outputs),
+        steps=[_redacted_step(redactor, step) for step in run.entry_steps],
+        warnings=[
+            redactor.text(w) for w in [*map(str, run.plan.warnings), *run.warnings]
+        ],
+        error=RunError(
+            "interrupted",
+            f"the run was interrupted{where}; the result lists what it had done",
+            current,
+        ),
     )

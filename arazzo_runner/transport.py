@@ -6,6 +6,7 @@ Transport failures (refused, reset, timed out) become :class:`TransportError`.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -82,10 +83,16 @@ class Transport:
             headers.append((b"Cookie", cookie.encode("utf-8")))
         started = time.perf_counter()
         try:
-            response = await client.request(
-                request.method.upper(), url, headers=headers, content=request.body
+            # httpx applies the timeout to each phase (connect, each read), so
+            # a server that sends a byte now and then would never time out.
+            # The outer limit bounds the whole exchange.
+            response = await asyncio.wait_for(
+                client.request(
+                    request.method.upper(), url, headers=headers, content=request.body
+                ),
+                self._timeout,
             )
-        except httpx.TimeoutException as exc:
+        except (httpx.TimeoutException, asyncio.TimeoutError) as exc:
             raise _failed(
                 f"request timed out after {self._timeout} s", started
             ) from exc
@@ -191,7 +198,7 @@ def _reason(exc: Exception) -> str:
 
     text = str(exc).strip()
     if isinstance(exc, httpx.ConnectError):
-        # httpx says "All connection attempts failed" or the OS error text.
+        # httpx reports "All connection attempts failed" or the OS error text.
         return (
             f"could not connect ({text or 'connection refused'}); check that the "
             "server is running and that the URL or --server value is right"

@@ -61,17 +61,18 @@ def retry_wait(
     retry_after_header: str | None,
     now: float,
     cap: float | None,
+    header_cap: float = float("inf"),
 ) -> float:
     """Return the seconds to wait before a retry.
 
     An HTTP ``Retry-After`` header (delta-seconds or an HTTP date) wins over
-    the action's ``retryAfter``; without either there is no wait. ``cap``
-    limits the result.
+    the action's ``retryAfter``, up to ``header_cap``; without either there
+    is no wait. ``cap`` limits the result.
     """
     wait = action.retry_after or 0.0
     header_wait = parse_retry_after(retry_after_header, now)
     if header_wait is not None:
-        wait = header_wait
+        wait = min(header_wait, header_cap)
     if cap is not None:
         wait = min(wait, cap)
     return max(0.0, wait)

@@ -11,12 +11,16 @@ from arazzo_runner.engine.events import Event, Observer, RunWarning
 from arazzo_runner.expressions.scope import Exchange, Scope, WorkflowRecord
 from arazzo_runner.plan import Plan, PlannedWorkflow
 from arazzo_runner.redaction import Redactor
+from arazzo_runner.result import StepResult
 from arazzo_runner.transport import Transport
 
 logger = logging.getLogger("arazzo_runner.engine")
 
 DEFAULT_MAX_STEP_EXECUTIONS = 1000
 DEFAULT_MAX_DEPTH = 32
+# One hour: longer than any polling interval the corpus documents use, short
+# enough that a misconfigured server cannot stall a CI job for days.
+DEFAULT_MAX_RETRY_AFTER_HEADER = 3600.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,12 +28,15 @@ class Limits:
     """Guards against runaway runs.
 
     ``max_retry_wait`` caps each single wait before a retry, in seconds
-    (``None``: no cap; ``0``: no waiting).
+    (``None``: no cap; ``0``: no waiting). ``max_retry_after_header`` caps a
+    wait that a ``Retry-After`` response header sets, so that a server asking
+    for days of waiting cannot stall a run; the run warns when it applies.
     """
 
     max_step_executions: int = DEFAULT_MAX_STEP_EXECUTIONS
     max_depth: int = DEFAULT_MAX_DEPTH
     max_retry_wait: float | None = None
+    max_retry_after_header: float = DEFAULT_MAX_RETRY_AFTER_HEADER
 
 
 @dataclass(slots=True)
@@ -52,6 +59,11 @@ class RunContext:
     warnings: list[str] = field(default_factory=list)
     step_executions: int = 0
     inputs_by_workflow: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # The step executions and state of the entry workflow (and of the
+    # workflows it hands over to) as they happen, so that an interrupted run
+    # can still report them.
+    entry_steps: list[StepResult] = field(default_factory=list)
+    entry_state: WorkflowState | None = None
 
     def emit(self, event: Event) -> None:
         """Send ``event`` to every observer."""

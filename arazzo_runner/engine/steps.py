@@ -20,6 +20,7 @@ from arazzo_runner.openapi.bodies import (
     encode_body,
     is_json_media_type,
     is_xml_media_type,
+    media_essence,
 )
 from arazzo_runner.openapi.operations import Operation
 from arazzo_runner.openapi.replacements import parse_json_text, set_pointer, set_xpath
@@ -89,6 +90,13 @@ async def run_operation_attempt(
     exchange.response_headers = _header_map(response.headers)
     exchange.response_content_type = response.content_type
     exchange.response_body = decode_body(response.content, response.content_type)
+    if _is_unparsed_json(exchange.response_body, response):
+        _warn_once(
+            run,
+            f"step {step.step_id}: the response body is labelled "
+            f"{response.content_type} but is not valid JSON, so expressions read "
+            "it as text",
+        )
     run.emit(
         RequestFinished(
             state.workflow.workflow_id,
@@ -364,6 +372,16 @@ def apply_replacements(
             payload = parse_json_text(payload, replacement.target)
         payload = set_pointer(payload, replacement.target, value)
     return payload
+
+
+def _is_unparsed_json(body: Any, response: HttpResponse) -> bool:
+    """Return whether a body labelled JSON was kept as text because it does
+    not parse (a JSON string body also decodes to text, but starts with '"')."""
+    if not isinstance(body, str):
+        return False
+    if not is_json_media_type(media_essence(response.content_type or "")):
+        return False
+    return not response.content.lstrip(b" \t\r\n\xef\xbb\xbf").startswith(b'"')
 
 
 def _warn_once(run: RunContext, message: str) -> None:

@@ -9,6 +9,7 @@ from typing import Any
 from arazzo_runner.engine.actions import (
     Decision,
     RetryCounters,
+    parse_retry_after,
     reset_counters,
     retry_wait,
     select_action,
@@ -124,6 +125,8 @@ async def _run_once(
     if dependency_error is not None:
         return _failed(workflow, "dependency-failed", dependency_error)
     state = WorkflowState(workflow=workflow, inputs=inputs, depth=depth)
+    if len(stack) == 1 and run.entry_state is None:
+        run.entry_state = state
     runner = _StepLoop(run, state, stack)
     try:
         outcome = await runner.walk()
@@ -133,7 +136,7 @@ async def _run_once(
         )
     if outcome.state is None:
         outcome.state = state
-        outcome.outputs = _workflow_outputs(run, state)
+        outcome.outputs = workflow_outputs(run, state)
     run.workflows[workflow.workflow_id] = WorkflowRecord(
         inputs=inputs, outputs=outcome.outputs
     )
@@ -203,7 +206,7 @@ async def _run_dependencies(
     return None
 
 
-def _workflow_outputs(run: RunContext, state: WorkflowState) -> dict[str, Any]:
+def workflow_outputs(run: RunContext, state: WorkflowState) -> dict[str, Any]:
     # No step is current once the steps are done, so $statusCode, $response,
     # $request, $url and $method are undefined here and give null.
     scope = replace(state.scope(run), exchange=None)
@@ -267,6 +270,9 @@ class _StepLoop:
         warned: set[str] = set()
         record = StepResult(step.step_id)
         self.results.append(record)
+        if len(self.stack) == 1:
+            # The entry workflow or one it handed over to, not a dependency.
+            self.run.entry_steps.append(record)
         run.emit(StepStarted(self.workflow.workflow_id, step.step_id))
         while True:
             number = len(record.attempts) + 1
@@ -332,11 +338,19 @@ class _StepLoop:
                 depth=self.state.depth + 1,
                 stack=self.stack,
             )
+        header_cap = run.limits.max_retry_after_header
+        requested = parse_retry_after(outcome.retry_after_header, run.clock.now())
+        if requested is not None and requested > header_cap:
+            run.warn(
+                f"step {step.step_id!r}: the response asked to retry after "
+                f"{requested:g} s; waiting {header_cap:g} s instead"
+            )
         wait = retry_wait(
             action,
             outcome.retry_after_header,
             run.clock.now(),
             run.limits.max_retry_wait,
+            header_cap,
         )
         run.emit(
             RetryScheduled(
@@ -358,6 +372,9 @@ class _StepLoop:
         self.count_execution(step)
         record = StepResult(step.step_id)
         self.results.append(record)
+        if len(self.stack) == 1:
+            # The entry workflow or one it handed over to, not a dependency.
+            self.run.entry_steps.append(record)
         run.emit(StepStarted(self.workflow.workflow_id, step.step_id))
         outcome = await self.attempt(step, 1)
         record.attempts.append(outcome.attempt)
@@ -453,7 +470,7 @@ class _StepLoop:
         return outcome
 
     def finish(self, status: str, error: RunError | None) -> WorkflowOutcome:
-        outputs = _workflow_outputs(self.run, self.state)
+        outputs = workflow_outputs(self.run, self.state)
         return WorkflowOutcome(
             self.workflow.workflow_id, status, outputs, self.results, error, self.state
         )

@@ -42,8 +42,9 @@ def decode_body(content: bytes, content_type: str | None) -> Any:
     """Return the body as parsed JSON, text or bytes; ``None`` when empty.
 
     Without a ``Content-Type``, a body that parses as JSON is taken as JSON
-    and one that is UTF-8 text as text. A JSON body that does not parse stays
-    text, so that criteria can still read it.
+    and one that is UTF-8 text as text. A JSON body that does not parse, or
+    nests too deep for the parser, stays text, so that criteria can still
+    read it.
     """
     if not content:
         return None
@@ -53,7 +54,7 @@ def decode_body(content: bytes, content_type: str | None) -> Any:
         try:
             # A byte order mark is not JSON, but some servers send one.
             return json.loads(content.decode(charset or "utf-8").lstrip("\ufeff"))
-        except (ValueError, LookupError):
+        except (ValueError, LookupError, RecursionError):
             pass
         return _text(content, charset)
     if (

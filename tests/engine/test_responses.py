@@ -66,6 +66,31 @@ def test_json_body_parsed(tmp_path: Path, api_server: ScriptedServer) -> None:
     assert result.outputs == {"name": "Rex", "age": 3}
 
 
+JSON_HEADERS = {"Content-Type": "application/json"}
+
+
+def test_invalid_json_body_warns(tmp_path: Path, api_server: ScriptedServer) -> None:
+    reply = Reply(200, b"<html>oops</html>", headers=JSON_HEADERS)
+    result = fetch(tmp_path, api_server, reply, {"body": "$response.body"})
+    assert any("is not valid JSON" in warning for warning in result.warnings)
+
+
+def test_json_string_body_no_warning(
+    tmp_path: Path, api_server: ScriptedServer
+) -> None:
+    reply = Reply(200, b'"plain"', headers=JSON_HEADERS)
+    result = fetch(tmp_path, api_server, reply, {"body": "$response.body"})
+    assert result.warnings == []
+
+
+def test_deeply_nested_json_kept_as_text(
+    tmp_path: Path, api_server: ScriptedServer
+) -> None:
+    reply = Reply(200, b"[" * 100_000, headers=JSON_HEADERS)
+    result = fetch(tmp_path, api_server, reply, {"body": "$response.body"})
+    assert result.outputs == {"body": "[" * 100_000}
+
+
 def test_plus_json_body_parsed(tmp_path: Path, api_server: ScriptedServer) -> None:
     reply = Reply(
         200,

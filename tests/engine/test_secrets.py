@@ -169,3 +169,17 @@ def test_set_cookie_value_masked(tmp_path: Path, api_server: ScriptedServer) -> 
         reply=Reply(200, {}, {"Set-Cookie": "sid=session-98765; Path=/"}),
     )
     assert "session-98765" not in result_text(result)
+
+
+def test_httpx_log_masked(
+    tmp_path: Path, api_server: ScriptedServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="httpx")
+    run_echo(
+        tmp_path,
+        api_server,
+        [{"name": "key", "in": "query", "value": "$inputs.apiToken"}],
+        {},
+        {"apiToken": TOKEN},
+    )
+    assert "key=***" in caplog.text

@@ -81,6 +81,28 @@ def test_retry_after_header_wins(harness: Harness) -> None:
     assert harness.clock.sleeps == [2.0]
 
 
+def huge_retry_after(harness: Harness) -> RunResult:
+    harness.server.sequence(
+        "GET",
+        "/v1/items/a1",
+        [
+            Reply(200, {"state": "running"}, {"Retry-After": "999999999"}),
+            Reply(200, {"state": "done"}),
+        ],
+    )
+    return harness.runner(document([poll_workflow([RETRY_WHILE_RUNNING])])).run()
+
+
+def test_retry_after_header_capped(harness: Harness) -> None:
+    huge_retry_after(harness)
+    assert harness.clock.sleeps == [3600.0]
+
+
+def test_retry_after_cap_warns(harness: Harness) -> None:
+    result = huge_retry_after(harness)
+    assert any("waiting 3600 s instead" in w for w in result.warnings)
+
+
 def test_max_retry_wait_caps_each_wait(harness: Harness) -> None:
     harness.server.sequence(
         "GET",
@@ -161,6 +183,39 @@ def test_reset_connection_gives_reason(harness: Harness) -> None:
         thread.join(timeout=5)
     assert result.error is not None
     assert "connection was reset" in result.error.message
+
+
+def test_timeout_bounds_whole_exchange(harness: Harness) -> None:
+    with socket.create_server(("127.0.0.1", 0)) as listener:
+        stop = threading.Event()
+
+        def dribble() -> None:
+            connection, _ = listener.accept()
+            connection.recv(65536)
+            connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n")
+            # One body byte at a time, each well within the read timeout.
+            while not stop.wait(0.05):
+                try:
+                    connection.sendall(b"x")
+                except OSError:
+                    break
+            connection.close()
+
+        thread = threading.Thread(target=dribble, daemon=True)
+        thread.start()
+        path = harness.folder / "flow.arazzo.yaml"
+        path.write_text(yaml.safe_dump(document([poll_workflow([])])))
+        runner = Runner.from_path(
+            path,
+            servers={"api": f"http://127.0.0.1:{listener.getsockname()[1]}/v1"},
+            clock=harness.clock,
+            timeout=0.5,
+        )
+        result = runner.run()
+        stop.set()
+        thread.join(timeout=5)
+    assert result.error is not None
+    assert "timed out" in result.error.message
 
 
 def test_optional_input_left_out_of_body(harness: Harness) -> None:
