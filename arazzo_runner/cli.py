@@ -84,24 +84,57 @@ def _setup_logging(verbose: int) -> None:
 
 
 def _pairs(values: tuple[str, ...], option: str, what: str) -> dict[str, str]:
+    """Split ``NAME=VALUE`` option values into a mapping.
+
+    Raises:
+        InputError: a value has no ``=``, no name or no value.
+    """
     result = {}
     for value in values:
         name, sep, rest = value.partition("=")
         if not sep or not name or not rest:
-            _fail(f"{option} {value!r} is not {what}", f"write {option} NAME=VALUE")
+            raise InputError(
+                f"{option} {value!r} is not {what}", hint=f"write {option} {what}"
+            )
         result[name] = rest
     return result
 
 
+# Findings about command-line options rather than about the document.
+_OPTION_CODES = frozenset({"unknown-server-source", "unknown-source-override"})
+
+
+def _option_errors(diagnostics: list[Any]) -> list[str]:
+    """Return the messages of the errors, when every error is about an option."""
+    errors = [d for d in diagnostics if getattr(d, "severity", None) == "error"]
+    if errors and all(getattr(d, "code", None) in _OPTION_CODES for d in errors):
+        return [f"{d.message} ({d.hint})" if d.hint else str(d.message) for d in errors]
+    return []
+
+
 def _input_value(name: str, text: str) -> Any:
+    """Read an ``--input`` value: JSON, ``@PATH`` of a JSON file, or text.
+
+    Raises:
+        InputError: the ``@PATH`` file cannot be read or is not JSON.
+    """
     if text.startswith("@"):
         path = Path(text[1:])
         try:
             return json.loads(path.read_text(encoding="utf-8"))
+        except IsADirectoryError:
+            raise InputError(
+                f"--input {name}: {str(path)!r} is a folder",
+                hint="name a JSON file after the @",
+            ) from None
         except OSError as exc:
-            _fail(f"--input {name}: cannot read {str(path)!r}: {exc.strerror}")
+            raise InputError(
+                f"--input {name}: cannot read {str(path)!r}: {exc.strerror}"
+            ) from None
         except ValueError as exc:
-            _fail(f"--input {name}: {str(path)!r} is not valid JSON: {exc}")
+            raise InputError(
+                f"--input {name}: {str(path)!r} is not valid JSON: {exc}"
+            ) from None
     try:
         return json.loads(text)
     except ValueError:
@@ -158,14 +191,14 @@ def main() -> None:
     type=click.IntRange(min=1),
     default=1000,
     show_default=True,
-    help="Most step executions in one run, retries excluded; guards goto loops.",
+    help="Maximum step executions in one run, retries excluded; ends goto loops.",
 )
 @click.option(
     "--max-depth",
     type=click.IntRange(min=1),
     default=32,
     show_default=True,
-    help="Deepest nesting of workflows calling workflows.",
+    help="Maximum nesting of workflows that call workflows.",
 )
 @click.option("--strict", is_flag=True, help="Treat every warning as an error.")
 @click.option(
@@ -231,17 +264,23 @@ def run(
             click.echo(json.dumps(result.to_dict(), ensure_ascii=False))
         sys.exit(EXIT_INVALID)
 
-    server_map = _pairs(servers, "--server", "SOURCE=URL")
-    source_map = _pairs(sources, "--source", "NAME=PATH_OR_URL")
+    try:
+        server_map = _pairs(servers, "--server", "SOURCE=URL")
+        source_map = _pairs(sources, "--source", "NAME=PATH_OR_URL")
+        input_map = _pairs(input_values, "--input", "NAME=VALUE")
+    except InputError as exc:
+        _echo_err(f"error: {exc.message}")
+        _echo_err(f"hint: {exc.hint}")
+        invalid("invalid-arguments", exc.message)
     inputs: dict[str, Any] = {}
     try:
         if inputs_file is not None:
             inputs = load_inputs_file(inputs_file)
+        for name, text in input_map.items():
+            inputs[name] = _input_value(name, text)
     except InputError as exc:
         _echo_err(f"error: {exc}")
         invalid("invalid-inputs", str(exc))
-    for name, text in _pairs(input_values, "--input", "NAME=VALUE").items():
-        inputs[name] = _input_value(name, text)
 
     try:
         runner = Runner.from_path(
@@ -262,6 +301,11 @@ def run(
     except ValidationError as exc:
         for diagnostic in exc.diagnostics:
             _echo_err(str(diagnostic))
+        wrong_options = _option_errors(exc.diagnostics)
+        if wrong_options:
+            # The document is fine; a --server or --source name is wrong.
+            _echo_err("error: " + "; ".join(wrong_options) + "; no request was sent")
+            invalid("invalid-arguments", "; ".join(wrong_options))
         _echo_err(f"error: {document}: {exc.message}; no request was sent")
         invalid("invalid-document", exc.message, [str(d) for d in exc.diagnostics])
     except ArazzoError as exc:
@@ -377,7 +421,10 @@ def validate(
     from arazzo_runner.report.diagnostics import format_diagnostics
     from arazzo_runner.validate import validate_document
 
-    source_map = _pairs(sources, "--source", "NAME=PATH_OR_URL")
+    try:
+        source_map = _pairs(sources, "--source", "NAME=PATH_OR_URL")
+    except InputError as exc:
+        _fail(exc.message, exc.hint)
     found = [
         diagnostic
         for document in documents

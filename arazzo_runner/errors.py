@@ -92,9 +92,16 @@ class ValidationError(DocumentError):
     """A document breaks one or more rules; ``diagnostics`` lists every one."""
 
     def __init__(self, diagnostics: list[object], *, location: Location | None = None):
-        count = len(diagnostics)
-        noun = "problem" if count == 1 else "problems"
-        super().__init__(f"document is invalid: {count} {noun}", location=location)
+        # Diagnostics carry a ``severity``; warnings ride along for context
+        # but do not count as the reasons the document is invalid.
+        errors = [d for d in diagnostics if getattr(d, "severity", "error") == "error"]
+        count = len(errors)
+        noun = "error" if count == 1 else "errors"
+        message = f"document is invalid: {count} {noun}"
+        warnings = len(diagnostics) - count
+        if warnings:
+            message += f" and {warnings} warning" + ("" if warnings == 1 else "s")
+        super().__init__(message, location=location)
         self.diagnostics = diagnostics
 
     def __str__(self) -> str:

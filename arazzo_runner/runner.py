@@ -325,7 +325,7 @@ def _strings(value: Any) -> list[str]:
 
 
 def load_inputs_file(path: Path) -> dict[str, Any]:
-    """Read an inputs file holding a JSON or YAML object.
+    """Read an inputs file that contains a JSON or YAML object.
 
     Raises:
         InputError: the file is missing, unparsable or not an object.
@@ -339,7 +339,7 @@ def load_inputs_file(path: Path) -> dict[str, Any]:
         raise InputError(exc.message, location=exc.location, hint=exc.hint) from exc
     if not isinstance(data, dict):
         raise InputError(
-            "the inputs file must hold an object",
+            "the inputs file must contain a JSON or YAML object",
             hint='write the inputs as {"name": value, ...}',
         )
     return data

@@ -220,3 +220,37 @@ def test_unknown_server_source_exits_2(flow: Path, api_server: ScriptedServer) -
     assert completed.returncode == 2
     assert "'typo'" in completed.stderr
     assert api_server.requests == []
+
+
+def test_unknown_server_source_is_argument_error(
+    flow: Path, api_server: ScriptedServer
+) -> None:
+    code, result = run_json(flow, api_server, "--input", "id=a", "--server", "typo=x")
+    assert result["error"]["kind"] == "invalid-arguments"
+
+
+def test_unknown_source_override_exits_2(
+    flow: Path, api_server: ScriptedServer
+) -> None:
+    code, result = run_json(flow, api_server, "--input", "id=a", "--source", "typo=x")
+    assert code == 2
+
+
+def test_bad_server_option_hint(flow: Path) -> None:
+    completed = run_arazzo("run", str(flow), "--server", "api")
+    assert "hint: write --server SOURCE=URL" in completed.stderr
+
+
+def test_bad_input_option_prints_json(flow: Path, api_server: ScriptedServer) -> None:
+    code, result = run_json(flow, api_server, "--input", "id")
+    assert result["error"]["kind"] == "invalid-arguments"
+
+
+def test_input_file_folder_rejected(flow: Path, api_server: ScriptedServer) -> None:
+    completed = run_arazzo("run", str(flow), "--input", f"id=@{flow.parent}")
+    assert "is a folder" in completed.stderr
+
+
+def test_missing_document_hint_names_path(tmp_path: Path) -> None:
+    completed = run_arazzo("run", str(tmp_path / "nope.yaml"))
+    assert "check the path" in completed.stderr

@@ -79,7 +79,10 @@ def _load_arazzo(
     for name in sorted(set(overrides) - names):
         diagnostics.append(
             Diagnostic(
-                "warning",
+                # An error, like a misspelt --server name, because the run
+                # would otherwise use the description the name was meant to
+                # replace.
+                "error",
                 "unknown-source-override",
                 f"--source {name}=...: no source description is named {name!r}",
                 parsed.location("/sourceDescriptions"),

@@ -81,8 +81,12 @@ def _read_uri(uri: str, referrer: Location | None) -> ParsedDocument:
         raise DocumentError(
             f"cannot read {uri!r}: file not found",
             location=where,
+            # Without a referrer this is the document named on the command
+            # line, which --source cannot replace.
             hint="fix the URL, or load the description from another place "
-            "with --source NAME=PATH",
+            "with --source NAME=PATH"
+            if referrer is not None
+            else "check the path; a relative path is read from the current folder",
         )
     try:
         content = path.read_bytes()

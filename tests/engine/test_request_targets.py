@@ -591,18 +591,16 @@ def test_unknown_server_name_is_error(tmp_path: Path) -> None:
     assert any("server override 'nope' names no source" in m for m in messages)
 
 
-def test_unknown_source_name_warns(tmp_path: Path) -> None:
-    runner = load_runner(
-        tmp_path,
-        server_api([{"url": "http://127.0.0.1:9"}]),
-        arazzo([{"stepId": "ping", "operationId": "ping"}]),
-        sources={"other": "x.yaml"},
-    )
-    warnings = [str(w) for w in runner.warnings]
-    assert any(
-        "--source other=...: no source description is named 'other'" in w
-        for w in warnings
-    )
+def test_unknown_source_name_rejected(tmp_path: Path) -> None:
+    with pytest.raises(ValidationError) as caught:
+        load_runner(
+            tmp_path,
+            server_api([{"url": "http://127.0.0.1:9"}]),
+            arazzo([{"stepId": "ping", "operationId": "ping"}]),
+            sources={"other": "x.yaml"},
+        )
+    codes = [d.code for d in caught.value.diagnostics]
+    assert "unknown-source-override" in codes
 
 
 @pytest.mark.parametrize("server", ["localhost:8080", "http://127.0.0.1:99999"])
