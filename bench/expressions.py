@@ -154,7 +154,7 @@ def pin_to_one_core() -> str:
 
 
 def report_rate(label: str, rate: float) -> None:
-    verdict = "meets" if rate >= TARGET_EVALUATIONS else "BELOW"
+    verdict = "meets" if rate >= TARGET_EVALUATIONS else "MISSES"
     print(
         f"{label}: {rate:,.0f} evaluations/s"
         f" ({verdict} the target of {TARGET_EVALUATIONS:,}/s)"
@@ -170,11 +170,12 @@ def main() -> None:
 
     # Parsing first, so that its first round includes any deferred imports.
     first, best, parsed = parse_seconds(arguments.rounds)
-    verdict = "meets" if first < TARGET_PARSE_SECONDS else "BELOW"
+    # The target is for the first round, which a real run pays once.
+    verdict = "meets" if first < TARGET_PARSE_SECONDS else "MISSES"
     print(
         f"parse {STEPS}-step document ({parsed} values and criteria):"
-        f" {first * 1000:.1f} ms first, {best * 1000:.1f} ms best"
-        f" ({verdict} the target of {TARGET_PARSE_SECONDS * 1000:.0f} ms)"
+        f" {first * 1000:.1f} ms first ({verdict} the target of"
+        f" {TARGET_PARSE_SECONDS * 1000:.0f} ms), {best * 1000:.1f} ms best"
     )
 
     scope = make_scope()
