@@ -234,8 +234,12 @@ class Runner:
     def _split_inputs(
         self, workflow_id: str, inputs: dict[str, Any]
     ) -> tuple[dict[str, dict[str, Any]], dict[str, Any]]:
-        """Tell a flat inputs object from one keyed by workflow id."""
-        ids = set(self.plan.entry_workflows)
+        """Tell a flat inputs object from one keyed by workflow id.
+
+        The keys may name workflows of other Arazzo documents too, since a
+        workflow may depend on them.
+        """
+        ids = {planned.workflow_id for planned in self.plan.workflows.values()}
         keyed = (
             bool(inputs)
             and all(

@@ -289,6 +289,27 @@ def test_cross_document_workflow(harness: Harness) -> None:
     assert result.outputs == {"name": "far"}
 
 
+def test_cross_document_dependency_gets_inputs(harness: Harness) -> None:
+    other = document([CHILD])
+    sub = harness.folder / "sub"
+    sub.mkdir()
+    (sub / "openapi.yaml").write_text((harness.folder / "openapi.yaml").read_text())
+    (sub / "child.arazzo.yaml").write_text(yaml.safe_dump(other))
+    main = {
+        "workflowId": "main",
+        "dependsOn": ["$sourceDescriptions.lib.child"],
+        "steps": [{"stepId": "list", "operationId": "listItems"}],
+    }
+    doc = document([main])
+    doc["sourceDescriptions"].append(
+        {"name": "lib", "url": "sub/child.arazzo.yaml", "type": "arazzo"}
+    )
+    harness.server.route("GET", "/v1/items/a1", Reply(200, {"name": "far"}))
+    harness.server.route("GET", "/v1/items", Reply(200, []))
+    result = harness.runner(doc).run("main", {"main": {}, "child": {"id": "a1"}})
+    assert result.status == "succeeded"
+
+
 def test_cross_document_uses_own_components(harness: Harness) -> None:
     child = dict(CHILD)
     child["steps"] = [
