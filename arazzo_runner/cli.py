@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import sys
 from pathlib import Path
 from typing import Any, NoReturn
@@ -67,6 +68,25 @@ def _pairs(values: tuple[str, ...], option: str, what: str) -> dict[str, str]:
     return result
 
 
+class _Seconds(click.FloatRange):
+    """A number of seconds of at least 0: a ``FloatRange`` that also rejects
+    NaN, which passes its comparisons, and infinity unless ``infinite_ok``."""
+
+    def __init__(self, *, min_open: bool = False, infinite_ok: bool = False) -> None:
+        super().__init__(min=0, min_open=min_open)
+        self.infinite_ok = infinite_ok
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> Any:
+        number = super().convert(value, param, ctx)
+        if math.isnan(number):
+            self.fail(f"{value!r} is not a number of seconds.", param, ctx)
+        if math.isinf(number) and not self.infinite_ok:
+            self.fail(f"{value!r} is not a finite number of seconds.", param, ctx)
+        return number
+
+
 def _input_value(name: str, text: str) -> Any:
     if text.startswith("@"):
         path = Path(text[1:])
@@ -123,9 +143,9 @@ def main() -> None:
 )
 @click.option(
     "--max-retry-wait",
-    type=click.FloatRange(min=0),
+    type=_Seconds(infinite_ok=True),
     metavar="SECONDS",
-    help="Cap each wait before a retry, in seconds (0: no waiting).",
+    help="Cap each wait before a retry, in seconds (0: no waiting, inf: no cap).",
 )
 @click.option(
     "--max-steps",
@@ -152,7 +172,7 @@ def main() -> None:
 )
 @click.option(
     "--timeout",
-    type=click.FloatRange(min=0, min_open=True),
+    type=_Seconds(min_open=True),
     default=30.0,
     show_default=True,
     metavar="SECONDS",

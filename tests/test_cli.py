@@ -220,3 +220,43 @@ def test_unknown_server_source_exits_2(flow: Path, api_server: ScriptedServer) -
     assert completed.returncode == 2
     assert "'typo'" in completed.stderr
     assert api_server.requests == []
+
+
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [
+        ("--timeout", "nan"),
+        ("--timeout", "inf"),
+        ("--max-retry-wait", "nan"),
+    ],
+    ids=["timeout-nan", "timeout-inf", "retry-wait-nan"],
+)
+def test_non_finite_seconds_exit_2(
+    flow: Path, api_server: ScriptedServer, option: str, value: str
+) -> None:
+    completed = run_arazzo(
+        "run",
+        str(flow),
+        "--input",
+        "id=a",
+        "--server",
+        f"api={api_server.url}/v1",
+        option,
+        value,
+    )
+    assert completed.returncode == 2
+    assert f"Invalid value for '{option}'" in completed.stderr
+    assert f"'{value}' is not a" in completed.stderr
+    assert "Traceback" not in completed.stderr
+    assert api_server.requests == []
+
+
+def test_infinite_retry_wait_means_no_cap(
+    flow: Path, api_server: ScriptedServer
+) -> None:
+    api_server.route("GET", "/v1/items/a", Reply(200, {"name": "A"}))
+    code, result = run_json(
+        flow, api_server, "--input", "id=a", "--max-retry-wait", "inf"
+    )
+    assert code == 0
+    assert result["status"] == "succeeded"
