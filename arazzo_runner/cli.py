@@ -87,6 +87,26 @@ class _Seconds(click.FloatRange):
         return number
 
 
+class _DocumentPath(click.types.StringParamType):
+    """A document given as a file path or an ``http(s)`` URL, kept as text.
+
+    ``click.Path`` would turn a URL into a ``pathlib.Path``, which collapses
+    the ``//`` after the scheme.
+    """
+
+    name = "document"
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> str:
+        from arazzo_runner.document.sources import is_remote
+
+        text = str(value)
+        if is_remote(text):
+            return text
+        return str(click.Path(dir_okay=False).convert(text, param, ctx))
+
+
 def _input_value(name: str, text: str) -> Any:
     if text.startswith("@"):
         path = Path(text[1:])
@@ -109,7 +129,7 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("document", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("document", type=_DocumentPath())
 @click.option(
     "--inputs",
     "inputs_file",
@@ -189,7 +209,7 @@ def main() -> None:
     "-v", "--verbose", count=True, help="Log more: -v for info, -vv for debug."
 )
 def run(
-    document: Path,
+    document: str,
     inputs_file: Path | None,
     input_values: tuple[str, ...],
     workflow_id: str | None,
@@ -205,7 +225,8 @@ def run(
     validate_responses: bool,
     verbose: int,
 ) -> None:
-    """Run a workflow of DOCUMENT and print its result."""
+    """Run a workflow of DOCUMENT (a file path or an http(s) URL) and print
+    its result."""
     from arazzo_runner.engine.context import Limits
     from arazzo_runner.report.console import ProgressPrinter, format_summary
     from arazzo_runner.result import RunError, RunResult
@@ -329,7 +350,7 @@ def mock(openapi: Path, scenario: Path, port: int, log_path: Path | None) -> Non
     "documents",
     nargs=-1,
     required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=_DocumentPath(),
 )
 @click.option("--strict", is_flag=True, help="Treat every warning as an error.")
 @click.option(
@@ -349,12 +370,13 @@ def mock(openapi: Path, scenario: Path, port: int, log_path: Path | None) -> Non
     help="Load a source description from another path or URL (every DOCUMENT).",
 )
 def validate(
-    documents: tuple[Path, ...],
+    documents: tuple[str, ...],
     strict: bool,
     output_format: str,
     sources: tuple[str, ...],
 ) -> None:
-    """Check DOCUMENTS and report every problem found.
+    """Check DOCUMENTS (file paths or http(s) URLs) and report every problem
+    found.
 
     Exits with 0 when no document has an error (warnings are allowed) and 1
     otherwise.

@@ -260,3 +260,48 @@ def test_infinite_retry_wait_means_no_cap(
     )
     assert code == 0
     assert result["status"] == "succeeded"
+
+
+def test_run_document_from_url(api_server: ScriptedServer) -> None:
+    api_server.route("GET", "/flows/openapi.yaml", Reply(200, yaml.safe_dump(OPENAPI)))
+    api_server.route(
+        "GET",
+        "/flows/flow.arazzo.yaml",
+        Reply(200, yaml.safe_dump(document([ECHO_WORKFLOW]))),
+    )
+    api_server.route("GET", "/v1/items/a", Reply(200, {"name": "A"}))
+    completed = run_arazzo(
+        "run",
+        f"{api_server.url}/flows/flow.arazzo.yaml",
+        "--input",
+        "id=a",
+        "--server",
+        f"api={api_server.url}/v1",
+        "--format",
+        "json",
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert json.loads(completed.stdout)["outputs"]["name"] == "A"
+    assert len(api_server.received("GET", "/flows/openapi.yaml")) == 1
+
+
+def test_validate_document_from_url(api_server: ScriptedServer) -> None:
+    api_server.route("GET", "/flows/openapi.yaml", Reply(200, yaml.safe_dump(OPENAPI)))
+    api_server.route(
+        "GET",
+        "/flows/flow.arazzo.yaml",
+        Reply(200, yaml.safe_dump(document([ECHO_WORKFLOW]))),
+    )
+    completed = run_arazzo("validate", f"{api_server.url}/flows/flow.arazzo.yaml")
+    assert completed.returncode == 0, completed.stdout
+    assert "http:/127" not in completed.stdout
+
+
+def test_missing_url_document_names_url(api_server: ScriptedServer) -> None:
+    url = f"{api_server.url}/flows/none.arazzo.yaml"
+    completed = run_arazzo("run", url)
+    assert completed.returncode == 2
+    assert f"cannot fetch {url!r}" in completed.stderr
+    assert "status 404 Not Found" in completed.stderr
+    assert "--source" not in completed.stderr
+    assert "Traceback" not in completed.stderr

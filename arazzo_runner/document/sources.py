@@ -100,15 +100,26 @@ def _fetch(url: str, referrer: Location | None) -> str:
     import httpx  # Imported here: only remote descriptions need it this early.
 
     logger.info("fetching %s", url)
+    # Only source descriptions can be replaced with --source, not the entry
+    # document, which is the one fetched without a referrer.
+    hint = "check the URL"
+    if referrer is not None:
+        hint += ", or load a local copy with --source NAME=PATH"
     try:
         response = httpx.get(url, timeout=FETCH_TIMEOUT_SECONDS, follow_redirects=True)
-        response.raise_for_status()
     except httpx.HTTPError as exc:
         raise DocumentError(
             f"cannot fetch {url!r}: {exc}",
             location=referrer or Location(url),
-            hint="check the URL, or load a local copy with --source NAME=PATH",
+            hint=hint,
         ) from exc
+    if not response.is_success:
+        raise DocumentError(
+            f"cannot fetch {url!r}: the server responded with status "
+            f"{response.status_code} {response.reason_phrase}".rstrip(),
+            location=referrer or Location(url),
+            hint=hint,
+        )
     return response.text
 
 
