@@ -13,6 +13,7 @@ sent as they are.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 from urllib.parse import quote
 
@@ -22,6 +23,8 @@ from arazzo_runner.openapi.operations import OpenApiParameter
 # RFC 3986 reserved characters, kept as they are in query values only when
 # the parameter sets allowReserved.
 _RESERVED = ":/?#[]@!$&'()*+,;="
+# A percent-encoded octet (RFC 3986 pct-encoded), such as %20.
+_PERCENT_ENCODED = re.compile(r"(%[0-9A-Fa-f]{2})")
 # RFC 6265 cookie-octet characters other than '%': sent without encoding.
 _COOKIE_SAFE = "!#$&'()*+-./:<=>?@[]^_`{|}~"
 
@@ -52,8 +55,20 @@ def compact_json(value: Any) -> str:
 
 
 def percent_encode(text: str, *, allow_reserved: bool = False) -> str:
-    """Percent-encode everything but unreserved characters (RFC 3986)."""
-    return quote(text, safe=_RESERVED if allow_reserved else "")
+    """Percent-encode everything but unreserved characters (RFC 3986).
+
+    With ``allow_reserved``, reserved characters and percent-encoded octets
+    such as ``%20`` pass through unchanged, as in RFC 6570 reserved expansion
+    (section 3.2.3). A ``%`` that starts no octet is still encoded as ``%25``.
+    """
+    if not allow_reserved:
+        return quote(text, safe="")
+    # re.split with a capturing group puts the octets at the odd indexes.
+    parts = _PERCENT_ENCODED.split(text)
+    return "".join(
+        part if index % 2 else quote(part, safe=_RESERVED)
+        for index, part in enumerate(parts)
+    )
 
 
 def _pairs(value: dict[str, Any]) -> list[tuple[str, str]]:

@@ -159,6 +159,15 @@ def test_query_allow_reserved(tmp_path: Path, api_server: ScriptedServer) -> Non
     assert request.raw_query == "id=a/b?c:d"
 
 
+def test_query_allow_reserved_keeps_octets(
+    tmp_path: Path, api_server: ScriptedServer
+) -> None:
+    request = send_parameter(
+        tmp_path, api_server, "query", "form", True, "a%20b c", allowReserved=True
+    )
+    assert request.raw_query == "id=a%20b%20c"
+
+
 def test_query_content_is_json(tmp_path: Path, api_server: ScriptedServer) -> None:
     request = send_parameter(
         tmp_path,
