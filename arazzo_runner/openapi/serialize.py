@@ -109,8 +109,14 @@ def serialize_path(name: str, value: Any, declared: OpenApiParameter | None) -> 
     if style == "label":
         return "." + text
     if style == "matrix":
-        return f";{name}={text}"
+        return _matrix(name, text)
     return text
+
+
+def _matrix(name: str, text: str) -> str:
+    """Return ``;name=text``, or ``;name`` alone when ``text`` is empty, as the
+    OpenAPI style table and RFC 6570 path-style expansion (section 3.2.7) do."""
+    return f";{name}={text}" if text else f";{name}"
 
 
 def _path_array(name: str, items: list[str], style: str, explode: bool) -> str:
@@ -118,8 +124,8 @@ def _path_array(name: str, items: list[str], style: str, explode: bool) -> str:
         return "." + ("." if explode else ",").join(items)
     if style == "matrix":
         if explode:
-            return "".join(f";{name}={item}" for item in items)
-        return f";{name}=" + ",".join(items)
+            return "".join(_matrix(name, item) for item in items)
+        return _matrix(name, ",".join(items))
     return ",".join(items)
 
 
@@ -127,17 +133,17 @@ def _path_object(
     name: str, pairs: list[tuple[str, str]], style: str, explode: bool
 ) -> str:
     if explode:
+        if style == "matrix":
+            return "".join(_matrix(key, item) for key, item in pairs)
         members = [f"{key}={item}" for key, item in pairs]
         if style == "label":
             return "." + ".".join(members)
-        if style == "matrix":
-            return "".join(f";{member}" for member in members)
         return ",".join(members)
     flat = ",".join(f"{key},{item}" for key, item in pairs)
     if style == "label":
         return "." + flat
     if style == "matrix":
-        return f";{name}={flat}"
+        return _matrix(name, flat)
     return flat
 
 

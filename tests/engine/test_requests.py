@@ -91,6 +91,9 @@ PATH_CASES = [
     ("matrix", True, ARRAY, ";id=3;id=4;id=5"),
     ("matrix", False, OBJECT, ";id=role,admin,firstName,Alex"),
     ("matrix", True, OBJECT, ";role=admin;firstName=Alex"),
+    ("matrix", False, "", ";id"),
+    ("matrix", True, ["a", ""], ";id=a;id"),
+    ("matrix", True, {"role": ""}, ";role"),
     ("simple", False, "a b/c", "a%20b%2Fc"),
 ]
 

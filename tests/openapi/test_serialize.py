@@ -59,6 +59,10 @@ def test_path_encodes_reserved_characters() -> None:
     assert serialize_path("id", "a/b?c#d", None) == "a%2Fb%3Fc%23d"
 
 
+def test_matrix_empty_string_is_name_only() -> None:
+    assert serialize_path("id", "", declared("path", "matrix", False)) == ";id"
+
+
 def test_path_content_is_json() -> None:
     parameter = declared("path", "simple", False, content_type="application/json")
     assert serialize_path("id", {"a": 1}, parameter) == "%7B%22a%22%3A1%7D"
