@@ -82,9 +82,13 @@ class Transport:
             headers.append((b"Cookie", cookie.encode("utf-8")))
         started = time.perf_counter()
         try:
-            response = await client.request(
-                request.method.upper(), url, headers=headers, content=request.body
+            outgoing = client.build_request(
+                request.method, url, headers=headers, content=request.body
             )
+            # httpx upper-cases every method, but an OpenAPI 3.2
+            # additionalOperations method is sent as written ("Purge").
+            outgoing.method = request.method
+            response = await client.send(outgoing)
         except httpx.TimeoutException as exc:
             raise _failed(
                 f"request timed out after {self._timeout} s", started

@@ -54,7 +54,7 @@ async def run_operation_attempt(
         request = build_request(run, state, step)
     except ArazzoError as exc:
         # Nothing was sent: the step fails before the request.
-        state.exchange = Exchange(method=operation.method.upper())
+        state.exchange = Exchange(method=operation.http_method)
         message = run.redactor.text(exc.message)
         logger.info("step %s: request not sent: %s", step.step_id, message)
         return AttemptOutcome(
@@ -107,7 +107,7 @@ def _request_exchange(request: HttpRequest, scope: Any) -> Exchange:
     """Return the exchange that ``$url``, ``$method`` and ``$request`` read."""
     return Exchange(
         url=request.full_url(),
-        method=request.method.upper(),
+        method=request.method,
         request_headers={k.lower(): v for k, v in request.headers},
         request_query=request.query_values,
         request_path=request.path_values,
@@ -234,7 +234,7 @@ def build_request(
     assert step.operation is not None
     operation = step.operation
     scope = state.scope(run)
-    request = HttpRequest(method=operation.method.upper(), url="")
+    request = HttpRequest(method=operation.http_method, url="")
     for parameter in step.parameters:
         value = parameter.value.evaluate(scope)
         if value is MISSING:
