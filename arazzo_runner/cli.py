@@ -108,16 +108,21 @@ class _DocumentPath(click.types.StringParamType):
 
 
 def _input_value(name: str, text: str) -> Any:
+    # Unlike json.loads, parse_json rejects NaN and Infinity, so that
+    # `--input n=NaN` is the string "NaN", as for any other text that is not
+    # JSON, and never a number that a JSON body cannot carry.
+    from arazzo_runner.openapi.serialize import parse_json
+
     if text.startswith("@"):
         path = Path(text[1:])
         try:
-            return json.loads(path.read_text(encoding="utf-8"))
+            return parse_json(path.read_text(encoding="utf-8"))
         except OSError as exc:
             _fail(f"--input {name}: cannot read {str(path)!r}: {exc.strerror}")
         except ValueError as exc:
             _fail(f"--input {name}: {str(path)!r} is not valid JSON: {exc}")
     try:
-        return json.loads(text)
+        return parse_json(text)
     except ValueError:
         return text
 

@@ -66,6 +66,35 @@ def test_numeric_input_is_a_number(flow: Path, api_server: ScriptedServer) -> No
     assert "must be of type string" in result["error"]["message"]
 
 
+@pytest.mark.parametrize("text", ["NaN", "Infinity", "-Infinity"])
+def test_input_nan_is_a_string(
+    flow: Path, api_server: ScriptedServer, text: str
+) -> None:
+    api_server.route("GET", f"/v1/items/{text}", Reply(200, {"name": "N"}))
+    code, result = run_json(flow, api_server, "--input", f"id={text}")
+    assert code == 0, result
+    assert api_server.requests[0].path == f"/v1/items/{text}"
+
+
+def test_input_file_with_nan_exits_2(
+    flow: Path, api_server: ScriptedServer, tmp_path: Path
+) -> None:
+    (tmp_path / "extra.json").write_text('{"n": NaN}')
+    completed = run_arazzo(
+        "run",
+        str(flow),
+        "--server",
+        f"api={api_server.url}/v1",
+        "--input",
+        "id=a",
+        "--input",
+        f"extra=@{tmp_path / 'extra.json'}",
+    )
+    assert completed.returncode == 2
+    assert "is not valid JSON: NaN is not a JSON value" in completed.stderr
+    assert api_server.requests == []
+
+
 def test_input_from_file(
     flow: Path, api_server: ScriptedServer, tmp_path: Path
 ) -> None:

@@ -13,10 +13,12 @@ sent as they are.
 from __future__ import annotations
 
 import json
+import math
 import re
 from typing import Any
 from urllib.parse import quote
 
+from arazzo_runner.document.reader import escape_pointer_segment
 from arazzo_runner.errors import RequestBuildError
 from arazzo_runner.openapi.operations import OpenApiParameter
 
@@ -50,8 +52,65 @@ def scalar_text(value: Any) -> str:
 
 
 def compact_json(value: Any) -> str:
-    """Return ``value`` as JSON without spaces."""
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    """Return ``value`` as JSON without spaces.
+
+    Raises:
+        RequestBuildError: the value contains NaN or an infinity, which JSON
+            (RFC 8259) cannot represent, or something that is not JSON data.
+    """
+    try:
+        return json.dumps(
+            value, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+        )
+    except (TypeError, ValueError) as exc:
+        found = _non_finite_number(value, "", set())
+        if found is None:
+            raise RequestBuildError(f"the value cannot be sent as JSON: {exc}") from exc
+        pointer, number = found
+        raise RequestBuildError(
+            f"the value {number!r} at {pointer or '/'} cannot be sent as JSON, "
+            "which has no NaN or Infinity",
+            hint="give a finite number, or null or a string in its place",
+        ) from exc
+
+
+def parse_json(text: str) -> Any:
+    """Parse JSON text, rejecting the ``NaN`` and ``Infinity`` that
+    ``json.loads`` accepts although RFC 8259 has no such values.
+
+    Raises:
+        ValueError: the text is not valid JSON.
+    """
+    return json.loads(text, parse_constant=_reject_constant)
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON value")
+
+
+def _non_finite_number(
+    value: Any, pointer: str, seen: set[int]
+) -> tuple[str, float] | None:
+    """Return the JSON Pointer and value of the first NaN or infinity inside
+    ``value``, in the order ``json.dumps`` writes it; ``seen`` stops cycles."""
+    if isinstance(value, float):
+        return None if math.isfinite(value) else (pointer, value)
+    if isinstance(value, dict):
+        members = [(str(key), item) for key, item in value.items()]
+    elif isinstance(value, (list, tuple)):
+        members = [(str(index), item) for index, item in enumerate(value)]
+    else:
+        return None
+    if id(value) in seen:
+        return None
+    seen.add(id(value))
+    for key, item in members:
+        found = _non_finite_number(
+            item, f"{pointer}/{escape_pointer_segment(key)}", seen
+        )
+        if found is not None:
+            return found
+    return None
 
 
 def percent_encode(text: str, *, allow_reserved: bool = False) -> str:
