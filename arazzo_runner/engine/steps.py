@@ -24,8 +24,9 @@ from arazzo_runner.openapi.bodies import (
 from arazzo_runner.openapi.operations import Operation
 from arazzo_runner.openapi.replacements import parse_json_text, set_pointer, set_xpath
 from arazzo_runner.openapi.requests import HttpRequest, add_parameter, expand_path
-from arazzo_runner.openapi.responses import decode_body, validate_response
+from arazzo_runner.openapi.responses import decode_body
 from arazzo_runner.openapi.servers import base_url
+from arazzo_runner.openapi.validation import validate_response
 from arazzo_runner.plan import PlannedCriterion, PlannedStep
 from arazzo_runner.redaction import SECRET_HEADERS, Redactor
 from arazzo_runner.result import Attempt, CriterionCheck
