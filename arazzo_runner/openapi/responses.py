@@ -48,14 +48,20 @@ def decode_body(content: bytes, content_type: str | None) -> Any:
         except (ValueError, LookupError):
             pass
         return _text(content, charset)
-    if (
+    if is_text_media_type(essence):
+        return _text(content, charset)
+    return content
+
+
+def is_text_media_type(essence: str) -> bool:
+    """Return whether a body of this media type is read as text: ``text/*``,
+    XML, ``+yaml`` and a few ``application`` types such as forms."""
+    return (
         essence.startswith("text/")
         or is_xml_media_type(essence)
         or essence.endswith("+yaml")
         or essence in _TEXT_TYPES
-    ):
-        return _text(content, charset)
-    return content
+    )
 
 
 def _charset(content_type: str | None) -> str | None:

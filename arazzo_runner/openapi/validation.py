@@ -1,19 +1,40 @@
-"""Check responses against the operation's declared responses, with openapi-core."""
+"""Check responses against the operation's declared responses, with openapi-core.
+
+Bodies are parsed for the check the way :func:`decode_body` reads them: JSON
+and every ``+json`` type as JSON, text types as text. XML bodies are not
+checked against their schema, because openapi-core (0.19 to 0.23) validates
+the parsed element tree as if it were JSON data, so that a valid document
+fails ``type: object``. The status code and headers of an XML response are
+still checked.
+"""
 
 from __future__ import annotations
 
+import codecs
+import json
 import logging
+from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
 from arazzo_runner.document.sources import is_remote
-from arazzo_runner.openapi.bodies import media_essence
+from arazzo_runner.openapi.bodies import (
+    is_json_media_type,
+    is_xml_media_type,
+    media_essence,
+)
 from arazzo_runner.openapi.operations import Operation
+from arazzo_runner.openapi.responses import is_text_media_type
 
 logger = logging.getLogger(__name__)
 
 # Validation messages list at most this many schema errors per response.
 _MAX_SCHEMA_ERRORS = 5
+# The media type of the response being checked. openapi-core picks a body
+# parser by the declared key, which is a range such as `application/*` when
+# one matches, so the parser for a range is chosen by this actual type.
+_RESPONSE_ESSENCE: ContextVar[str] = ContextVar("response_essence", default="")
 
 
 def validate_response(
@@ -28,39 +49,50 @@ def validate_response(
     Returns one message per problem: an undeclared status code, a body that
     does not match the media type's schema, a missing or invalid header.
     """
-    from openapi_core.templating.responses.exceptions import ResponseNotFound
+    essence = media_essence(content_type or "")
+    token = _RESPONSE_ESSENCE.set(essence)
+    try:
+        errors = list(_iter_errors(operation, status_code, headers, content, essence))
+    except Exception as exc:  # openapi-core raises many unrelated types.
+        logger.debug("response validation of %s failed: %r", operation.label, exc)
+        return [f"the response could not be validated: {exc}"]
+    finally:
+        _RESPONSE_ESSENCE.reset(token)
+    return [_describe_error(error, status_code, operation) for error in errors]
 
+
+def _iter_errors(
+    operation: Operation,
+    status_code: int,
+    headers: list[tuple[str, str]],
+    content: bytes,
+    essence: str,
+) -> Iterator[Exception]:
     validator, spec = _validator(operation)
     operation_path = spec
     for token in operation.pointer[1:].split("/"):
         operation_path = operation_path / token.replace("~1", "/").replace("~0", "~")
     header_map = _Headers(headers)
-    problems = []
-    try:
-        # NOTE: _iter_errors is openapi-core's internal entry point (0.19 to
-        # 0.23) that takes the operation directly. The public one finds the
-        # operation from the request URL and the declared servers, which
-        # fails when --server replaces them and for the 'query' method.
-        errors = list(
-            validator._iter_errors(
-                status_code,
-                content,
-                header_map,
-                media_essence(content_type or ""),
-                operation_path,
-            )
+    # NOTE: _iter_errors and _iter_headers_errors are openapi-core's internal
+    # entry points (0.19 to 0.23) that take the operation directly. The public
+    # one finds the operation from the request URL and the declared servers,
+    # which fails when --server replaces them and for the 'query' method.
+    if is_xml_media_type(essence):
+        logger.debug("the XML body of %s is not checked", operation.label)
+        return validator._iter_headers_errors(  # type: ignore[no-any-return]
+            status_code, header_map, operation_path
         )
-    except Exception as exc:  # openapi-core raises many unrelated types.
-        logger.debug("response validation of %s failed: %r", operation.label, exc)
-        return [f"the response could not be validated: {exc}"]
-    for error in errors:
-        if isinstance(error, ResponseNotFound):
-            problems.append(
-                f"status {status_code} is not a declared response of {operation.label}"
-            )
-            continue
-        problems.append(_describe(error))
-    return problems
+    return validator._iter_errors(  # type: ignore[no-any-return]
+        status_code, content, header_map, essence, operation_path
+    )
+
+
+def _describe_error(error: Exception, status_code: int, operation: Operation) -> str:
+    from openapi_core.templating.responses.exceptions import ResponseNotFound
+
+    if isinstance(error, ResponseNotFound):
+        return f"status {status_code} is not a declared response of {operation.label}"
+    return _describe(error)
 
 
 def _describe(error: Exception) -> str:
@@ -121,6 +153,47 @@ def _validator(operation: Operation) -> tuple[Any, Any]:
             cls = validators.V32ResponseValidator
         else:
             cls = validators.V31ResponseValidator
-        source.response_validator = (cls(spec), spec)
+        validator = cls(spec, extra_media_type_deserializers=_BodyParsers())
+        source.response_validator = (validator, spec)
     validator, spec = source.response_validator
     return validator, spec
+
+
+class _BodyParsers(dict[str, Callable[..., Any]]):
+    """openapi-core media type deserializers that parse bodies as
+    :func:`decode_body` does: JSON and ``+json`` as JSON, text as text.
+
+    openapi-core 0.23 parses only ``application/json`` and
+    ``application/vnd.api+json`` as JSON and passes other types on as bytes,
+    which then fail ``type: object``. Forms, multipart and other types keep
+    openapi-core's own parsers.
+    """
+
+    def __contains__(self, mimetype: object) -> bool:
+        return isinstance(mimetype, str)
+
+    def __getitem__(self, mimetype: str) -> Callable[..., Any]:
+        from openapi_core.deserializing.media_types import media_type_deserializers
+
+        essence = mimetype
+        if "*" in essence:
+            essence = _RESPONSE_ESSENCE.get() or essence
+        if is_json_media_type(essence):
+            return _parse_json
+        if essence not in media_type_deserializers and is_text_media_type(essence):
+            return _parse_text
+        return media_type_deserializers[essence]
+
+
+def _parse_json(value: bytes, **parameters: str) -> Any:
+    # json.loads detects UTF-8, UTF-16 and UTF-32 from the bytes themselves.
+    return json.loads(value)
+
+
+def _parse_text(value: bytes, **parameters: str) -> str:
+    charset = parameters.get("charset", "utf-8")
+    try:
+        codecs.lookup(charset)
+    except LookupError:
+        charset = "utf-8"
+    return value.decode(charset)

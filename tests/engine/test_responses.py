@@ -289,3 +289,90 @@ def test_validation_follows_external_refs(
         tmp_path, api_server.url, description, doc, validate_responses=True
     )
     assert any("/name: 5 is not of type 'string'" in w for w in result.warnings)
+
+
+def validate_one(
+    tmp_path: Path,
+    server: ScriptedServer,
+    operation: dict[str, Any],
+    reply: Reply,
+    **options: Any,
+) -> Any:
+    """Run one GET /thing step with response validation and return the result."""
+    server.route("GET", "/thing", reply)
+    description = openapi({"/thing": {"get": {"operationId": "getThing", **operation}}})
+    doc = arazzo([{"stepId": "get", "operationId": "getThing"}])
+    return run_flow(
+        tmp_path, server.url, description, doc, validate_responses=True, **options
+    )
+
+
+def declares(media_type: str, schema: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "responses": {
+            "200": {"description": "ok", "content": {media_type: {"schema": schema}}}
+        }
+    }
+
+
+PROBLEM = {"type": "object", "required": ["title"]}
+
+
+@pytest.mark.parametrize(
+    "media_type", ["application/problem+json", "application/merge-patch+json"]
+)
+def test_plus_json_body_validated_as_json(
+    tmp_path: Path, api_server: ScriptedServer, media_type: str
+) -> None:
+    reply = Reply(200, b'{"title": "bad"}', headers={"Content-Type": media_type})
+    result = validate_one(tmp_path, api_server, declares(media_type, PROBLEM), reply)
+    assert result.warnings == []
+
+
+def test_invalid_plus_json_body_reported(
+    tmp_path: Path, api_server: ScriptedServer
+) -> None:
+    media_type = "application/problem+json"
+    reply = Reply(200, b'{"status": 400}', headers={"Content-Type": media_type})
+    result = validate_one(tmp_path, api_server, declares(media_type, PROBLEM), reply)
+    assert len(result.warnings) == 1
+    assert "/: 'title' is a required property" in result.warnings[0]
+
+
+def test_media_type_range_body_parsed(
+    tmp_path: Path, api_server: ScriptedServer
+) -> None:
+    reply = Reply(200, {"title": "bad"})
+    result = validate_one(
+        tmp_path, api_server, declares("application/*", PROBLEM), reply
+    )
+    assert result.warnings == []
+
+
+def test_text_body_validated_as_text(
+    tmp_path: Path, api_server: ScriptedServer
+) -> None:
+    reply = Reply(200, b"a,b", headers={"Content-Type": "text/csv"})
+    operation = declares("text/csv", {"type": "string", "maxLength": 2})
+    result = validate_one(tmp_path, api_server, operation, reply)
+    assert len(result.warnings) == 1
+    assert "/: 'a,b' is too long" in result.warnings[0]
+
+
+def test_xml_body_schema_not_checked(
+    tmp_path: Path, api_server: ScriptedServer
+) -> None:
+    reply = Reply(200, b"<a><b>hi</b></a>", headers={"Content-Type": "application/xml"})
+    operation = declares("application/xml", {"type": "object"})
+    result = validate_one(tmp_path, api_server, operation, reply, strict=True)
+    assert result.status == "succeeded"
+    assert result.warnings == []
+
+
+def test_xml_response_status_still_checked(
+    tmp_path: Path, api_server: ScriptedServer
+) -> None:
+    reply = Reply(201, b"<a/>", headers={"Content-Type": "application/xml"})
+    operation = declares("application/xml", {"type": "object"})
+    result = validate_one(tmp_path, api_server, operation, reply)
+    assert any("status 201 is not a declared response" in w for w in result.warnings)
