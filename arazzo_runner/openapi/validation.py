@@ -15,10 +15,12 @@ import json
 import logging
 from collections.abc import Callable, Iterator
 from contextvars import ContextVar
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 from arazzo_runner.document.sources import is_remote
+from arazzo_runner.errors import ArazzoError
 from arazzo_runner.openapi.bodies import (
     is_json_media_type,
     is_xml_media_type,
@@ -47,15 +49,20 @@ def validate_response(
     """Check a response against the operation's response declaration.
 
     Returns one message per problem: an undeclared status code, a body that
-    does not match the media type's schema, a missing or invalid header.
+    does not match the media type's schema, a missing or invalid header. An
+    operation that declares no responses (they are optional in OpenAPI 3.1)
+    has nothing to check.
     """
+    responses = operation.data.get("responses")
+    if not isinstance(responses, dict) or not responses:
+        return []
     essence = media_essence(content_type or "")
     token = _RESPONSE_ESSENCE.set(essence)
     try:
         errors = list(_iter_errors(operation, status_code, headers, content, essence))
     except Exception as exc:  # openapi-core raises many unrelated types.
-        logger.debug("response validation of %s failed: %r", operation.label, exc)
-        return [f"the response could not be validated: {exc}"]
+        logger.debug("response validation of %s failed", operation.label, exc_info=True)
+        return [f"the response could not be validated: {_describe_failure(exc)}"]
     finally:
         _RESPONSE_ESSENCE.reset(token)
     return [_describe_error(error, status_code, operation) for error in errors]
@@ -111,6 +118,43 @@ def _describe(error: Exception) -> str:
     if cause is not None and str(cause):
         return f"{error}: {cause}"
     return str(error)
+
+
+def _describe_failure(exc: Exception) -> str:
+    """Say why openapi-core could not check a response, in the description's
+    terms where the exception allows it."""
+    from referencing.exceptions import PointerToNowhere, Unresolvable
+
+    if isinstance(exc, PointerToNowhere):
+        return f"the JSON Pointer {exc.ref!r} of a reference points to nothing"
+    if isinstance(exc, Unresolvable):
+        # The text of some of these exceptions contains the whole document.
+        message = f"the reference {exc.ref!r} cannot be resolved"
+        reason = _document_error(exc)
+        return f"{message}: {reason.message}" if reason is not None else message
+    if isinstance(exc, KeyError) and exc.args:
+        return (
+            f"openapi-core {_openapi_core_version()} expected a member "
+            f"{exc.args[0]!r} that the description does not have"
+        )
+    return f"openapi-core {_openapi_core_version()} failed: {type(exc).__name__}: {exc}"
+
+
+def _document_error(exc: BaseException) -> ArazzoError | None:
+    """Return the runner's error in the ``__cause__`` chain of ``exc``, if any."""
+    current: BaseException | None = exc
+    while current is not None:
+        if isinstance(current, ArazzoError):
+            return current
+        current = current.__cause__
+    return None
+
+
+@cache
+def _openapi_core_version() -> str:
+    from importlib.metadata import version
+
+    return version("openapi-core")
 
 
 class _Headers(dict[str, str]):

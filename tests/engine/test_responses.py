@@ -376,3 +376,35 @@ def test_xml_response_status_still_checked(
     operation = declares("application/xml", {"type": "object"})
     result = validate_one(tmp_path, api_server, operation, reply)
     assert any("status 201 is not a declared response" in w for w in result.warnings)
+
+
+def test_operation_without_responses_passes(
+    tmp_path: Path, api_server: ScriptedServer
+) -> None:
+    result = validate_one(tmp_path, api_server, {}, Reply(200, {}), strict=True)
+    assert result.status == "succeeded"
+    assert result.warnings == []
+
+
+def test_unresolvable_schema_reference_named(
+    tmp_path: Path, api_server: ScriptedServer
+) -> None:
+    operation = declares("application/json", {"$ref": "#/components/schemas/Nope"})
+    result = validate_one(tmp_path, api_server, operation, Reply(200, {}))
+    assert len(result.warnings) == 1
+    assert result.warnings[0].endswith(
+        "the response could not be validated: the JSON Pointer "
+        "'/components/schemas/Nope' of a reference points to nothing"
+    )
+
+
+def test_library_failure_names_openapi_core(
+    tmp_path: Path, api_server: ScriptedServer
+) -> None:
+    # `type: 5` is an invalid schema, which openapi-core fails on with a
+    # TypeError of its own.
+    operation = declares("application/json", {"type": 5})
+    result = validate_one(tmp_path, api_server, operation, Reply(200, {}))
+    assert len(result.warnings) == 1
+    assert "the response could not be validated: openapi-core " in result.warnings[0]
+    assert "failed: TypeError" in result.warnings[0]
