@@ -6,6 +6,9 @@ checked against their schema, because openapi-core (0.19 to 0.23) validates
 the parsed element tree as if it were JSON data, so that a valid document
 fails ``type: object``. The status code and headers of an XML response are
 still checked.
+
+References are resolved from the documents the runner loaded, through its
+:class:`DocumentCache`, so that openapi-core never fetches a file itself.
 """
 
 from __future__ import annotations
@@ -13,13 +16,14 @@ from __future__ import annotations
 import codecs
 import json
 import logging
-from collections.abc import Callable, Iterator
+import os
+from collections.abc import Callable, Iterator, Mapping
 from contextvars import ContextVar
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from arazzo_runner.document.sources import is_remote
+from arazzo_runner.document.sources import DocumentCache, is_remote
 from arazzo_runner.errors import ArazzoError
 from arazzo_runner.openapi.bodies import (
     is_json_media_type,
@@ -187,9 +191,16 @@ def _validator(operation: Operation) -> tuple[Any, Any]:
         from openapi_core.validation.response import validators
 
         base_uri = (
-            source.uri if is_remote(source.uri) else Path(source.uri).resolve().as_uri()
+            source.uri
+            if is_remote(source.uri)
+            else Path(os.path.abspath(source.uri)).as_uri()
         )
-        spec = SchemaPath.from_dict(source.data, base_uri=base_uri)
+        documents = (
+            source.resolver.cache if source.resolver is not None else DocumentCache()
+        )
+        spec = SchemaPath.from_dict(
+            source.data, base_uri=base_uri, handlers=_CachedHandlers(documents)
+        )
         version = source.version
         if version.startswith("3.0"):
             cls: Any = validators.V30ResponseValidator
@@ -201,6 +212,33 @@ def _validator(operation: Operation) -> tuple[Any, Any]:
         source.response_validator = (validator, spec)
     validator, spec = source.response_validator
     return validator, spec
+
+
+class _CachedHandlers(Mapping[str, Callable[[str], Any]]):
+    """jsonschema-path retrieval handlers that read every document, whatever
+    its URL scheme, from the runner's :class:`DocumentCache`.
+
+    Without them, jsonschema-path fetches each referenced file again with its
+    own HTTP client, outside the runner's timeout and cache.
+    """
+
+    def __init__(self, cache: DocumentCache) -> None:
+        self._cache = cache
+
+    def __getitem__(self, scheme: str) -> Callable[[str], Any]:
+        return self._retrieve
+
+    def __contains__(self, scheme: object) -> bool:
+        return True
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(("file", "http", "https"))
+
+    def __len__(self) -> int:
+        return 3
+
+    def _retrieve(self, url: str) -> Any:
+        return self._cache.get_url(url.partition("#")[0]).data
 
 
 class _BodyParsers(dict[str, Callable[..., Any]]):

@@ -8,7 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
+from arazzo_runner import Runner
 from tests.conftest import run_arazzo
 from tests.support.documents import arazzo, openapi, run_flow, write
 from tests.support.http_server import Reply, ScriptedServer
@@ -408,3 +410,71 @@ def test_library_failure_names_openapi_core(
     assert len(result.warnings) == 1
     assert "the response could not be validated: openapi-core " in result.warnings[0]
     assert "failed: TypeError" in result.warnings[0]
+
+
+def test_remote_references_fetched_once(
+    tmp_path: Path, api_server: ScriptedServer
+) -> None:
+    # The path item lives in another file, which the runner reads while
+    # loading; response validation must reuse it rather than fetch it again.
+    root = openapi({"/pet": {"$ref": "paths.yaml#/pet"}})
+    paths = {
+        "pet": {
+            "get": {
+                "operationId": "getPet",
+                "responses": {
+                    "200": {
+                        "description": "ok",
+                        "content": {
+                            "application/json": {
+                                "schema": {"$ref": "schemas.yaml#/Pet"}
+                            }
+                        },
+                    }
+                },
+            }
+        }
+    }
+    files = {
+        "/specs/openapi.yaml": root,
+        "/specs/paths.yaml": paths,
+        "/specs/schemas.yaml": {"Pet": PET_SCHEMA},
+    }
+    for route, data in files.items():
+        api_server.route("GET", route, Reply(200, yaml.safe_dump(data)))
+    api_server.route("GET", "/pet", Reply(200, {"name": 5}))
+    sources = [
+        {
+            "name": "api",
+            "url": f"{api_server.url}/specs/openapi.yaml",
+            "type": "openapi",
+        }
+    ]
+    path = write(
+        tmp_path,
+        "flow.arazzo.yaml",
+        arazzo([{"stepId": "get", "operationId": "getPet"}], sources=sources),
+    )
+    runner = Runner.from_path(
+        path, servers={"api": api_server.url}, validate_responses=True
+    )
+    first = runner.run()
+    second = runner.run()
+    assert any("/name: 5 is not of type 'string'" in w for w in first.warnings)
+    assert any("/name: 5 is not of type 'string'" in w for w in second.warnings)
+    for route in files:
+        assert len(api_server.received("GET", route)) == 1, route
+
+
+def test_missing_referenced_file_named(
+    tmp_path: Path, api_server: ScriptedServer
+) -> None:
+    operation = declares("application/json", {"$ref": "schemas/missing.yaml"})
+    result = validate_one(tmp_path, api_server, operation, Reply(200, {}))
+    missing = tmp_path / "schemas" / "missing.yaml"
+    assert len(result.warnings) == 1
+    assert result.warnings[0].endswith(
+        "the response could not be validated: the reference "
+        f"'schemas/missing.yaml' cannot be resolved: cannot read '{missing}': "
+        "file not found"
+    )
