@@ -1,9 +1,9 @@
 """Decode response bodies for runtime expressions.
 
-JSON and ``+json`` bodies are parsed; XML, ``text/*`` and other text types
-become strings (decoded by their ``charset``, UTF-8 by default); anything
-else stays bytes; an empty body is ``None``. Checking a response against the
-description is :mod:`arazzo_runner.openapi.validation`.
+JSON and ``+json`` bodies are parsed. XML, ``text/*`` and other text types
+become strings, decoded by their ``charset`` (UTF-8 by default). Anything
+else stays bytes, and an empty body is ``None``. Checking a response against
+the description is :mod:`arazzo_runner.openapi.validation`.
 """
 
 from __future__ import annotations

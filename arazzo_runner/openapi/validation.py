@@ -2,9 +2,9 @@
 
 Bodies are parsed for the check the way :func:`decode_body` reads them: JSON
 and every ``+json`` type as JSON, text types as text. XML bodies are not
-checked against their schema, because openapi-core (0.19 to 0.23) validates
-the parsed element tree as if it were JSON data, so that a valid document
-fails ``type: object``. The status code and headers of an XML response are
+checked against their schema, because openapi-core 0.23.1 validates the
+parsed element tree as if it were JSON data, so that a valid document fails
+``type: object``. The status code and headers of an XML response are
 still checked.
 
 References are resolved from the documents the runner loaded, through its
@@ -129,10 +129,11 @@ def _describe_failure(exc: Exception) -> str:
     terms where the exception allows it."""
     from referencing.exceptions import PointerToNowhere, Unresolvable
 
+    # These are described from their attributes, because the text of a
+    # PointerToNowhere contains the whole document it searched.
     if isinstance(exc, PointerToNowhere):
         return f"the JSON Pointer {exc.ref!r} of a reference points to nothing"
     if isinstance(exc, Unresolvable):
-        # The text of some of these exceptions contains the whole document.
         message = f"the reference {exc.ref!r} cannot be resolved"
         reason = _document_error(exc)
         return f"{message}: {reason.message}" if reason is not None else message
@@ -245,7 +246,7 @@ class _BodyParsers(dict[str, Callable[..., Any]]):
     """openapi-core media type deserializers that parse bodies as
     :func:`decode_body` does: JSON and ``+json`` as JSON, text as text.
 
-    openapi-core 0.23 parses only ``application/json`` and
+    openapi-core 0.23.1 parses only ``application/json`` and
     ``application/vnd.api+json`` as JSON and passes other types on as bytes,
     which then fail ``type: object``. Forms, multipart and other types keep
     openapi-core's own parsers.

@@ -435,6 +435,7 @@ def test_remote_references_fetched_once(
             }
         }
     }
+
     files = {
         "/specs/openapi.yaml": root,
         "/specs/paths.yaml": paths,
@@ -443,6 +444,7 @@ def test_remote_references_fetched_once(
     for route, data in files.items():
         api_server.route("GET", route, Reply(200, yaml.safe_dump(data)))
     api_server.route("GET", "/pet", Reply(200, {"name": 5}))
+
     sources = [
         {
             "name": "api",
@@ -458,6 +460,7 @@ def test_remote_references_fetched_once(
     runner = Runner.from_path(
         path, servers={"api": api_server.url}, validate_responses=True
     )
+
     first = runner.run()
     second = runner.run()
     assert any("/name: 5 is not of type 'string'" in w for w in first.warnings)
