@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import math
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -112,16 +113,60 @@ def _option_errors(diagnostics: list[Any]) -> list[str]:
     return []
 
 
+class _Seconds(click.FloatRange):
+    """A number of seconds of at least 0: a ``FloatRange`` that also rejects
+    NaN, which passes its comparisons, and infinity unless ``infinite_ok``."""
+
+    def __init__(self, *, min_open: bool = False, infinite_ok: bool = False) -> None:
+        super().__init__(min=0, min_open=min_open)
+        self.infinite_ok = infinite_ok
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> Any:
+        number = super().convert(value, param, ctx)
+        if math.isnan(number):
+            self.fail(f"{value!r} is not a number of seconds.", param, ctx)
+        if math.isinf(number) and not self.infinite_ok:
+            self.fail(f"{value!r} is not a finite number of seconds.", param, ctx)
+        return number
+
+
+class _DocumentPath(click.types.StringParamType):
+    """A document given as a file path or an ``http(s)`` URL, kept as text.
+
+    ``click.Path`` would turn a URL into a ``pathlib.Path``, which collapses
+    the ``//`` after the scheme.
+    """
+
+    name = "document"
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> str:
+        from arazzo_runner.document.sources import is_remote
+
+        text = str(value)
+        if is_remote(text):
+            return text
+        return str(click.Path(dir_okay=False).convert(text, param, ctx))
+
+
 def _input_value(name: str, text: str) -> Any:
     """Read an ``--input`` value: JSON, ``@PATH`` of a JSON file, or text.
 
     Raises:
         InputError: the ``@PATH`` file cannot be read or is not JSON.
     """
+    # Unlike json.loads, parse_json rejects NaN and Infinity, so that
+    # `--input n=NaN` is the string "NaN", as for any other text that is not
+    # JSON, and never a number that a JSON body cannot carry.
+    from arazzo_runner.openapi.serialize import parse_json
+
     if text.startswith("@"):
         path = Path(text[1:])
         try:
-            return json.loads(path.read_text(encoding="utf-8"))
+            return parse_json(path.read_text(encoding="utf-8"))
         except IsADirectoryError:
             raise InputError(
                 f"--input {name}: {str(path)!r} is a folder",
@@ -136,7 +181,7 @@ def _input_value(name: str, text: str) -> Any:
                 f"--input {name}: {str(path)!r} is not valid JSON: {exc}"
             ) from None
     try:
-        return json.loads(text)
+        return parse_json(text)
     except ValueError:
         return text
 
@@ -148,7 +193,7 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("document", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("document", type=_DocumentPath())
 @click.option(
     "--inputs",
     "inputs_file",
@@ -182,9 +227,9 @@ def main() -> None:
 )
 @click.option(
     "--max-retry-wait",
-    type=click.FloatRange(min=0),
+    type=_Seconds(infinite_ok=True),
     metavar="SECONDS",
-    help="Cap each wait before a retry, in seconds (0: no waiting).",
+    help="Cap each wait before a retry, in seconds (0: no waiting, inf: no cap).",
 )
 @click.option(
     "--max-steps",
@@ -211,7 +256,7 @@ def main() -> None:
 )
 @click.option(
     "--timeout",
-    type=click.FloatRange(min=0, min_open=True),
+    type=_Seconds(min_open=True),
     default=30.0,
     show_default=True,
     metavar="SECONDS",
@@ -229,7 +274,7 @@ def main() -> None:
 )
 @_interruptible
 def run(
-    document: Path,
+    document: str,
     inputs_file: Path | None,
     input_values: tuple[str, ...],
     workflow_id: str | None,
@@ -245,7 +290,8 @@ def run(
     validate_responses: bool,
     verbose: int,
 ) -> None:
-    """Run a workflow of DOCUMENT and print its result."""
+    """Run a workflow of DOCUMENT (a file path or an http(s) URL) and print
+    its result."""
     from arazzo_runner.engine.context import Limits
     from arazzo_runner.report.console import ProgressPrinter, format_summary
     from arazzo_runner.result import RunError, RunResult
@@ -387,7 +433,7 @@ def mock(openapi: Path, scenario: Path, port: int, log_path: Path | None) -> Non
     "documents",
     nargs=-1,
     required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=_DocumentPath(),
 )
 @click.option("--strict", is_flag=True, help="Treat every warning as an error.")
 @click.option(
@@ -408,12 +454,13 @@ def mock(openapi: Path, scenario: Path, port: int, log_path: Path | None) -> Non
 )
 @_interruptible
 def validate(
-    documents: tuple[Path, ...],
+    documents: tuple[str, ...],
     strict: bool,
     output_format: str,
     sources: tuple[str, ...],
 ) -> None:
-    """Check DOCUMENTS and report every problem found.
+    """Check DOCUMENTS (file paths or http(s) URLs) and report every problem
+    found.
 
     Exits with 0 when no document has an error (warnings are allowed) and 1
     otherwise.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
@@ -51,6 +52,7 @@ class Runner:
         validate_responses: bool = False,
         strict: bool = False,
     ) -> None:
+        _check_durations(timeout, limits)
         self.plan = plan
         self.servers = dict(servers or {})
         self.clock = clock or SystemClock()
@@ -98,7 +100,10 @@ class Runner:
         Raises:
             DocumentError: the document cannot be read.
             ValidationError: the document has errors (``diagnostics`` lists them).
+            InputError: ``timeout`` is not a positive finite number, or the
+                retry-wait cap in ``limits`` is NaN or negative.
         """
+        _check_durations(timeout, limits)
         # The same validation as `arazzo validate`: schema, plan and semantics.
         plan, _ = prepare_validated(path, sources=sources)
         plan.diagnostics.extend(_server_problems(plan, servers or {}))
@@ -267,6 +272,20 @@ class Runner:
                 if is_secret_input(name, spec if isinstance(spec, dict) else None):
                     secrets.extend(_strings(value))
         return secrets
+
+
+def _check_durations(timeout: float, limits: Limits | None) -> None:
+    """Raise :class:`InputError` for a timeout or retry-wait cap that no
+    clock can wait for: NaN, negative, or an infinite timeout."""
+    if not (math.isfinite(timeout) and timeout > 0):
+        raise InputError(
+            f"timeout {timeout!r} is not a positive finite number of seconds"
+        )
+    cap = limits.max_retry_wait if limits is not None else None
+    if cap is not None and not cap >= 0:
+        raise InputError(
+            f"max_retry_wait {cap!r} is not a number of seconds of at least 0"
+        )
 
 
 def _server_problems(plan: Plan, servers: Mapping[str, str]) -> list[Diagnostic]:

@@ -83,15 +83,16 @@ class Transport:
             headers.append((b"Cookie", cookie.encode("utf-8")))
         started = time.perf_counter()
         try:
+            outgoing = client.build_request(
+                request.method, url, headers=headers, content=request.body
+            )
+            # httpx upper-cases every method, but an OpenAPI 3.2
+            # additionalOperations method is sent as written ("Purge").
+            outgoing.method = request.method
             # httpx applies the timeout to each phase (connect, each read), so
             # a server that sends a byte now and then would never time out.
             # The outer limit bounds the whole exchange.
-            response = await asyncio.wait_for(
-                client.request(
-                    request.method.upper(), url, headers=headers, content=request.body
-                ),
-                self._timeout,
-            )
+            response = await asyncio.wait_for(client.send(outgoing), self._timeout)
         except (httpx.TimeoutException, asyncio.TimeoutError) as exc:
             raise _failed(
                 f"request timed out after {self._timeout} s", started

@@ -66,6 +66,35 @@ def test_numeric_input_is_a_number(flow: Path, api_server: ScriptedServer) -> No
     assert "must be of type string" in result["error"]["message"]
 
 
+@pytest.mark.parametrize("text", ["NaN", "Infinity", "-Infinity"])
+def test_input_nan_is_a_string(
+    flow: Path, api_server: ScriptedServer, text: str
+) -> None:
+    api_server.route("GET", f"/v1/items/{text}", Reply(200, {"name": "N"}))
+    code, result = run_json(flow, api_server, "--input", f"id={text}")
+    assert code == 0, result
+    assert api_server.requests[0].path == f"/v1/items/{text}"
+
+
+def test_input_file_with_nan_exits_2(
+    flow: Path, api_server: ScriptedServer, tmp_path: Path
+) -> None:
+    (tmp_path / "extra.json").write_text('{"n": NaN}')
+    completed = run_arazzo(
+        "run",
+        str(flow),
+        "--server",
+        f"api={api_server.url}/v1",
+        "--input",
+        "id=a",
+        "--input",
+        f"extra=@{tmp_path / 'extra.json'}",
+    )
+    assert completed.returncode == 2
+    assert "is not valid JSON: NaN is not a JSON value" in completed.stderr
+    assert api_server.requests == []
+
+
 def test_input_from_file(
     flow: Path, api_server: ScriptedServer, tmp_path: Path
 ) -> None:
@@ -254,3 +283,88 @@ def test_input_file_folder_rejected(flow: Path, api_server: ScriptedServer) -> N
 def test_missing_document_hint_names_path(tmp_path: Path) -> None:
     completed = run_arazzo("run", str(tmp_path / "nope.yaml"))
     assert "check the path" in completed.stderr
+
+
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [
+        ("--timeout", "nan"),
+        ("--timeout", "inf"),
+        ("--max-retry-wait", "nan"),
+    ],
+    ids=["timeout-nan", "timeout-inf", "retry-wait-nan"],
+)
+def test_non_finite_seconds_exit_2(
+    flow: Path, api_server: ScriptedServer, option: str, value: str
+) -> None:
+    completed = run_arazzo(
+        "run",
+        str(flow),
+        "--input",
+        "id=a",
+        "--server",
+        f"api={api_server.url}/v1",
+        option,
+        value,
+    )
+    assert completed.returncode == 2
+    assert f"Invalid value for '{option}'" in completed.stderr
+    assert f"'{value}' is not a" in completed.stderr
+    assert "Traceback" not in completed.stderr
+    assert api_server.requests == []
+
+
+def test_infinite_retry_wait_means_no_cap(
+    flow: Path, api_server: ScriptedServer
+) -> None:
+    api_server.route("GET", "/v1/items/a", Reply(200, {"name": "A"}))
+    code, result = run_json(
+        flow, api_server, "--input", "id=a", "--max-retry-wait", "inf"
+    )
+    assert code == 0
+    assert result["status"] == "succeeded"
+
+
+def test_run_document_from_url(api_server: ScriptedServer) -> None:
+    api_server.route("GET", "/flows/openapi.yaml", Reply(200, yaml.safe_dump(OPENAPI)))
+    api_server.route(
+        "GET",
+        "/flows/flow.arazzo.yaml",
+        Reply(200, yaml.safe_dump(document([ECHO_WORKFLOW]))),
+    )
+    api_server.route("GET", "/v1/items/a", Reply(200, {"name": "A"}))
+    completed = run_arazzo(
+        "run",
+        f"{api_server.url}/flows/flow.arazzo.yaml",
+        "--input",
+        "id=a",
+        "--server",
+        f"api={api_server.url}/v1",
+        "--format",
+        "json",
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert json.loads(completed.stdout)["outputs"]["name"] == "A"
+    assert len(api_server.received("GET", "/flows/openapi.yaml")) == 1
+
+
+def test_validate_document_from_url(api_server: ScriptedServer) -> None:
+    api_server.route("GET", "/flows/openapi.yaml", Reply(200, yaml.safe_dump(OPENAPI)))
+    api_server.route(
+        "GET",
+        "/flows/flow.arazzo.yaml",
+        Reply(200, yaml.safe_dump(document([ECHO_WORKFLOW]))),
+    )
+    completed = run_arazzo("validate", f"{api_server.url}/flows/flow.arazzo.yaml")
+    assert completed.returncode == 0, completed.stdout
+    assert "http:/127" not in completed.stdout
+
+
+def test_missing_url_document_names_url(api_server: ScriptedServer) -> None:
+    url = f"{api_server.url}/flows/none.arazzo.yaml"
+    completed = run_arazzo("run", url)
+    assert completed.returncode == 2
+    assert f"cannot fetch {url!r}" in completed.stderr
+    assert "status 404 Not Found" in completed.stderr
+    assert "--source" not in completed.stderr
+    assert "Traceback" not in completed.stderr

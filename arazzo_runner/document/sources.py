@@ -46,6 +46,9 @@ class DocumentCache:
 
     def __init__(self) -> None:
         self._documents: dict[str, ParsedDocument] = {}
+        # The key of each local document by its absolute path, because local
+        # keys are relative when the entry document's path is.
+        self._local_keys: dict[str, str] = {}
 
     def get(self, uri: str, *, referrer: Location | None = None) -> ParsedDocument:
         """Return the parsed document at ``uri``, reading it on first use.
@@ -57,12 +60,31 @@ class DocumentCache:
         document = self._documents.get(uri)
         if document is None:
             document = _read_uri(uri, referrer)
-            self._documents[uri] = document
+            self._add(uri, document)
         return document
+
+    def get_url(self, url: str) -> ParsedDocument:
+        """Return the document at an absolute ``http(s)`` or ``file`` URL.
+
+        A ``file`` URL finds a document that was read under a relative path,
+        so that no file is read twice.
+
+        Raises:
+            DocumentError: the document cannot be read or parsed.
+        """
+        if not url.startswith("file:"):
+            return self.get(url)
+        path = os.path.abspath(unquote(urlsplit(url).path))
+        return self.get(self._local_keys.get(path, path))
 
     def put(self, document: ParsedDocument) -> None:
         """Add an already parsed document."""
-        self._documents[document.uri] = document
+        self._add(document.uri, document)
+
+    def _add(self, uri: str, document: ParsedDocument) -> None:
+        self._documents[uri] = document
+        if not is_remote(uri):
+            self._local_keys.setdefault(os.path.abspath(uri), uri)
 
 
 def _read_uri(uri: str, referrer: Location | None) -> ParsedDocument:
@@ -104,15 +126,26 @@ def _fetch(url: str, referrer: Location | None) -> str:
     import httpx  # Imported here: only remote descriptions need it this early.
 
     logger.info("fetching %s", url)
+    # Only source descriptions can be replaced with --source, not the entry
+    # document, which is the one fetched without a referrer.
+    hint = "check the URL"
+    if referrer is not None:
+        hint += ", or load a local copy with --source NAME=PATH"
     try:
         response = httpx.get(url, timeout=FETCH_TIMEOUT_SECONDS, follow_redirects=True)
-        response.raise_for_status()
     except httpx.HTTPError as exc:
         raise DocumentError(
             f"cannot fetch {url!r}: {exc}",
             location=referrer or Location(url),
-            hint="check the URL, or load a local copy with --source NAME=PATH",
+            hint=hint,
         ) from exc
+    if not response.is_success:
+        raise DocumentError(
+            f"cannot fetch {url!r}: the server responded with status "
+            f"{response.status_code} {response.reason_phrase}".rstrip(),
+            location=referrer or Location(url),
+            hint=hint,
+        )
     return response.text
 
 

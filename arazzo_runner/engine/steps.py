@@ -25,8 +25,9 @@ from arazzo_runner.openapi.bodies import (
 from arazzo_runner.openapi.operations import Operation
 from arazzo_runner.openapi.replacements import parse_json_text, set_pointer, set_xpath
 from arazzo_runner.openapi.requests import HttpRequest, add_parameter, expand_path
-from arazzo_runner.openapi.responses import decode_body, validate_response
+from arazzo_runner.openapi.responses import decode_body
 from arazzo_runner.openapi.servers import base_url
+from arazzo_runner.openapi.validation import validate_response
 from arazzo_runner.plan import PlannedCriterion, PlannedStep
 from arazzo_runner.redaction import SECRET_HEADERS, Redactor
 from arazzo_runner.result import Attempt, CriterionCheck
@@ -55,7 +56,7 @@ async def run_operation_attempt(
         request = build_request(run, state, step)
     except ArazzoError as exc:
         # Nothing was sent: the step fails before the request.
-        state.exchange = Exchange(method=operation.method.upper())
+        state.exchange = Exchange(method=operation.http_method)
         message = run.redactor.text(exc.message)
         logger.info("step %s: request not sent: %s", step.step_id, message)
         return AttemptOutcome(
@@ -115,7 +116,7 @@ def _request_exchange(request: HttpRequest, scope: Any) -> Exchange:
     """Return the exchange that ``$url``, ``$method`` and ``$request`` read."""
     return Exchange(
         url=request.full_url(),
-        method=request.method.upper(),
+        method=request.method,
         request_headers={k.lower(): v for k, v in request.headers},
         request_query=request.query_values,
         request_path=request.path_values,
@@ -242,7 +243,7 @@ def build_request(
     assert step.operation is not None
     operation = step.operation
     scope = state.scope(run)
-    request = HttpRequest(method=operation.method.upper(), url="")
+    request = HttpRequest(method=operation.http_method, url="")
     for parameter in step.parameters:
         value = parameter.value.evaluate(scope)
         if value is MISSING:

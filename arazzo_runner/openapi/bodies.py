@@ -7,7 +7,6 @@ other type.
 
 from __future__ import annotations
 
-import json
 import mimetypes
 import secrets
 from dataclasses import dataclass
@@ -17,7 +16,12 @@ from urllib.parse import quote_plus
 
 from arazzo_runner.errors import RequestBuildError
 from arazzo_runner.openapi.operations import OpenApiParameter, Operation
-from arazzo_runner.openapi.serialize import compact_json, scalar_text, serialize_query
+from arazzo_runner.openapi.serialize import (
+    compact_json,
+    parse_json,
+    scalar_text,
+    serialize_query,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,7 +137,7 @@ def _encode_json(payload: Any, content_type: str, payload_is_text: bool) -> Enco
     if isinstance(payload, str) and payload_is_text:
         warning = None
         try:
-            json.loads(payload)
+            parse_json(payload)
         except ValueError as exc:
             warning = (
                 f"the {media_essence(content_type)} payload is not valid JSON "

@@ -65,7 +65,12 @@ class OpenApiSource:
 
 @dataclass(slots=True)
 class Operation:
-    """One operation of an OpenAPI description."""
+    """One operation of an OpenAPI description.
+
+    ``method`` is the key the operation sits under: a lower-case fixed field
+    such as ``get``, or an OpenAPI 3.2 ``additionalOperations`` key as
+    written, which is the method exactly as it is sent.
+    """
 
     source: OpenApiSource
     path: str
@@ -78,11 +83,19 @@ class Operation:
     # The URI that relative references inside ``data`` resolve against: the
     # description's own, or that of the file a ``$ref``'d path item lives in.
     base_uri: str = ""
+    # Whether the operation is listed under ``additionalOperations``.
+    additional: bool = False
+
+    @property
+    def http_method(self) -> str:
+        """Return the method as it is sent: a fixed field in upper case, and an
+        ``additionalOperations`` key with its own capitalization (OpenAPI 3.2)."""
+        return self.method if self.additional else self.method.upper()
 
     @property
     def label(self) -> str:
         """Return ``METHOD /path`` for messages."""
-        return f"{self.method.upper()} {self.path}"
+        return f"{self.http_method} {self.path}"
 
     def declared(self, name: str, in_: str) -> OpenApiParameter | None:
         """Return the declared parameter (header names compare case-insensitively)."""
@@ -168,19 +181,21 @@ def index_operations(source: OpenApiSource, resolver: RefResolver) -> None:
         if not isinstance(item, dict):
             continue
         escaped = path.replace("~", "~0").replace("/", "~1")
-        methods: list[tuple[str, Any, str]] = [
-            (method, item[method], f"/paths/{escaped}/{method}")
+        methods: list[tuple[str, Any, str, bool]] = [
+            (method, item[method], f"/paths/{escaped}/{method}", False)
             for method in HTTP_METHODS
             if isinstance(item.get(method), dict)
         ]
         extra = item.get("additionalOperations")
         if isinstance(extra, dict):
+            # OpenAPI 3.2: the key is the method with the capitalization that
+            # is sent, so it is kept as written.
             methods.extend(
-                (name.lower(), value, f"/paths/{escaped}/additionalOperations/{name}")
+                (name, value, f"/paths/{escaped}/additionalOperations/{name}", True)
                 for name, value in extra.items()
                 if isinstance(value, dict)
             )
-        for method, data, pointer in methods:
+        for method, data, pointer, additional in methods:
             operation = Operation(
                 source=source,
                 path=path,
@@ -192,6 +207,7 @@ def index_operations(source: OpenApiSource, resolver: RefResolver) -> None:
                 data=data,
                 path_item=item,
                 base_uri=item_uri,
+                additional=additional,
             )
             _collect_parameters(operation, item, data, resolver, item_uri)
             source.operations.append(operation)

@@ -13,15 +13,20 @@ sent as they are.
 from __future__ import annotations
 
 import json
+import math
+import re
 from typing import Any
 from urllib.parse import quote
 
+from arazzo_runner.document.reader import escape_pointer_segment
 from arazzo_runner.errors import RequestBuildError
 from arazzo_runner.openapi.operations import OpenApiParameter
 
 # RFC 3986 reserved characters, kept as they are in query values only when
 # the parameter sets allowReserved.
 _RESERVED = ":/?#[]@!$&'()*+,;="
+# A percent-encoded octet (RFC 3986 pct-encoded), such as %20.
+_PERCENT_ENCODED = re.compile(r"(%[0-9A-Fa-f]{2})")
 # RFC 6265 cookie-octet characters other than '%': sent without encoding.
 _COOKIE_SAFE = "!#$&'()*+-./:<=>?@[]^_`{|}~"
 
@@ -47,13 +52,82 @@ def scalar_text(value: Any) -> str:
 
 
 def compact_json(value: Any) -> str:
-    """Return ``value`` as JSON without spaces."""
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    """Return ``value`` as JSON without spaces.
+
+    Raises:
+        RequestBuildError: the value contains NaN or an infinity, which JSON
+            (RFC 8259) cannot represent, or something that is not JSON data.
+    """
+    try:
+        return json.dumps(
+            value, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+        )
+    except (TypeError, ValueError) as exc:
+        found = _non_finite_number(value, "", set())
+        if found is None:
+            raise RequestBuildError(f"the value cannot be sent as JSON: {exc}") from exc
+        pointer, number = found
+        raise RequestBuildError(
+            f"the value {number!r} at {pointer or '/'} cannot be sent as JSON, "
+            "which has no NaN or Infinity",
+            hint="give a finite number, or null or a string in its place",
+        ) from exc
+
+
+def parse_json(text: str) -> Any:
+    """Parse JSON text, rejecting the ``NaN`` and ``Infinity`` that
+    ``json.loads`` accepts although RFC 8259 has no such values.
+
+    Raises:
+        ValueError: the text is not valid JSON.
+    """
+    return json.loads(text, parse_constant=_reject_constant)
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON value")
+
+
+def _non_finite_number(
+    value: Any, pointer: str, seen: set[int]
+) -> tuple[str, float] | None:
+    """Return the JSON Pointer and value of the first NaN or infinity inside
+    ``value``, in the order ``json.dumps`` writes it; ``seen`` stops cycles."""
+    if isinstance(value, float):
+        return None if math.isfinite(value) else (pointer, value)
+    if isinstance(value, dict):
+        members = [(str(key), item) for key, item in value.items()]
+    elif isinstance(value, (list, tuple)):
+        members = [(str(index), item) for index, item in enumerate(value)]
+    else:
+        return None
+    if id(value) in seen:
+        return None
+    seen.add(id(value))
+    for key, item in members:
+        found = _non_finite_number(
+            item, f"{pointer}/{escape_pointer_segment(key)}", seen
+        )
+        if found is not None:
+            return found
+    return None
 
 
 def percent_encode(text: str, *, allow_reserved: bool = False) -> str:
-    """Percent-encode everything but unreserved characters (RFC 3986)."""
-    return quote(text, safe=_RESERVED if allow_reserved else "")
+    """Percent-encode everything but unreserved characters (RFC 3986).
+
+    With ``allow_reserved``, reserved characters and percent-encoded octets
+    such as ``%20`` pass through unchanged, as in RFC 6570 reserved expansion
+    (section 3.2.3). A ``%`` that starts no octet is still encoded as ``%25``.
+    """
+    if not allow_reserved:
+        return quote(text, safe="")
+    # re.split with a capturing group puts the octets at the odd indexes.
+    parts = _PERCENT_ENCODED.split(text)
+    return "".join(
+        part if index % 2 else quote(part, safe=_RESERVED)
+        for index, part in enumerate(parts)
+    )
 
 
 def _pairs(value: dict[str, Any]) -> list[tuple[str, str]]:
@@ -94,8 +168,14 @@ def serialize_path(name: str, value: Any, declared: OpenApiParameter | None) -> 
     if style == "label":
         return "." + text
     if style == "matrix":
-        return f";{name}={text}"
+        return _matrix(name, text)
     return text
+
+
+def _matrix(name: str, text: str) -> str:
+    """Return ``;name=text``, or ``;name`` alone when ``text`` is empty, as the
+    OpenAPI style table and RFC 6570 path-style expansion (section 3.2.7) do."""
+    return f";{name}={text}" if text else f";{name}"
 
 
 def _path_array(name: str, items: list[str], style: str, explode: bool) -> str:
@@ -103,8 +183,8 @@ def _path_array(name: str, items: list[str], style: str, explode: bool) -> str:
         return "." + ("." if explode else ",").join(items)
     if style == "matrix":
         if explode:
-            return "".join(f";{name}={item}" for item in items)
-        return f";{name}=" + ",".join(items)
+            return "".join(_matrix(name, item) for item in items)
+        return _matrix(name, ",".join(items))
     return ",".join(items)
 
 
@@ -112,17 +192,17 @@ def _path_object(
     name: str, pairs: list[tuple[str, str]], style: str, explode: bool
 ) -> str:
     if explode:
+        if style == "matrix":
+            return "".join(_matrix(key, item) for key, item in pairs)
         members = [f"{key}={item}" for key, item in pairs]
         if style == "label":
             return "." + ".".join(members)
-        if style == "matrix":
-            return "".join(f";{member}" for member in members)
         return ",".join(members)
     flat = ",".join(f"{key},{item}" for key, item in pairs)
     if style == "label":
         return "." + flat
     if style == "matrix":
-        return f";{name}={flat}"
+        return _matrix(name, flat)
     return flat
 
 

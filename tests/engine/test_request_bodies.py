@@ -118,6 +118,46 @@ def test_invalid_json_text_sent_with_warning(
     assert any("is not valid JSON" in w for w in result.warnings)
 
 
+@pytest.mark.parametrize(
+    ("payload", "inputs", "where"),
+    [
+        ({"n": float("nan")}, {}, "nan at /n"),
+        ({"a": [1, "$inputs.n"]}, {"n": float("inf")}, "inf at /a/1"),
+        ("$inputs.n", {"n": float("-inf")}, "-inf at /"),
+    ],
+    ids=["yaml-nan", "input-inf", "whole-payload"],
+)
+def test_non_finite_number_fails_before_sending(
+    tmp_path: Path,
+    api_server: ScriptedServer,
+    payload: Any,
+    inputs: dict[str, Any],
+    where: str,
+) -> None:
+    request, result = send_body(
+        tmp_path,
+        api_server,
+        {"contentType": "application/json", "payload": payload},
+        inputs=inputs,
+    )
+    assert request is None
+    assert result.error is not None
+    assert result.error.kind == "request-error"
+    assert f"the value {where} cannot be sent as JSON" in result.error.message
+
+
+def test_nan_in_json_text_warns(tmp_path: Path, api_server: ScriptedServer) -> None:
+    request, result = send_body(
+        tmp_path,
+        api_server,
+        {"contentType": "application/json", "payload": '{"n": {$inputs.n}}'},
+        inputs={"n": float("nan")},
+    )
+    assert request is not None
+    assert request.body == b'{"n": NaN}'
+    assert any("NaN is not a JSON value" in w for w in result.warnings)
+
+
 def test_plus_json_media_type(tmp_path: Path, api_server: ScriptedServer) -> None:
     request, _ = send_body(
         tmp_path,

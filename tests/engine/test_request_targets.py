@@ -146,6 +146,42 @@ def test_additional_operations_in_openapi_32(
     assert [r.method for r in api_server.requests] == ["COPY", "COPY"]
 
 
+def test_additional_operation_keeps_method_case(
+    tmp_path: Path, api_server: ScriptedServer
+) -> None:
+    description = openapi(
+        {
+            "/files/a.txt": {
+                "additionalOperations": {
+                    "Purge": {
+                        "operationId": "purgeFile",
+                        "responses": {"204": {"description": "purged"}},
+                    }
+                },
+                "get": {
+                    "operationId": "getFile",
+                    "responses": {"200": {"description": "ok"}},
+                },
+            }
+        },
+        version="3.2.0",
+    )
+    api_server.route("Purge", "/files/a.txt", Reply(204))
+    api_server.route("GET", "/files/a.txt", Reply(200, {}))
+    steps = [
+        {
+            "stepId": "purge",
+            "operationId": "purgeFile",
+            "outputs": {"method": "$method"},
+        },
+        {"stepId": "get", "operationId": "getFile"},
+    ]
+    result = run_flow(tmp_path, api_server.url, description, arazzo(steps))
+    assert result.status == "succeeded", result.error
+    assert [r.method for r in api_server.requests] == ["Purge", "GET"]
+    assert result.steps[0].outputs == {"method": "Purge"}
+
+
 def test_several_sources_need_qualified_ids(
     tmp_path: Path, api_server: ScriptedServer
 ) -> None:

@@ -91,6 +91,9 @@ PATH_CASES = [
     ("matrix", True, ARRAY, ";id=3;id=4;id=5"),
     ("matrix", False, OBJECT, ";id=role,admin,firstName,Alex"),
     ("matrix", True, OBJECT, ";role=admin;firstName=Alex"),
+    ("matrix", False, "", ";id"),
+    ("matrix", True, ["a", ""], ";id=a;id"),
+    ("matrix", True, {"role": ""}, ";role"),
     ("simple", False, "a b/c", "a%20b%2Fc"),
 ]
 
@@ -157,6 +160,15 @@ def test_query_allow_reserved(tmp_path: Path, api_server: ScriptedServer) -> Non
         tmp_path, api_server, "query", "form", True, "a/b?c:d", allowReserved=True
     )
     assert request.raw_query == "id=a/b?c:d"
+
+
+def test_query_allow_reserved_keeps_octets(
+    tmp_path: Path, api_server: ScriptedServer
+) -> None:
+    request = send_parameter(
+        tmp_path, api_server, "query", "form", True, "a%20b c", allowReserved=True
+    )
+    assert request.raw_query == "id=a%20b%20c"
 
 
 def test_query_content_is_json(tmp_path: Path, api_server: ScriptedServer) -> None:

@@ -8,7 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
+from arazzo_runner import Runner
 from tests.conftest import run_arazzo
 from tests.support.documents import arazzo, openapi, run_flow, write
 from tests.support.http_server import Reply, ScriptedServer
@@ -314,3 +316,193 @@ def test_validation_follows_external_refs(
         tmp_path, api_server.url, description, doc, validate_responses=True
     )
     assert any("/name: 5 is not of type 'string'" in w for w in result.warnings)
+
+
+def validate_one(
+    tmp_path: Path,
+    server: ScriptedServer,
+    operation: dict[str, Any],
+    reply: Reply,
+    **options: Any,
+) -> Any:
+    """Run one GET /thing step with response validation and return the result."""
+    server.route("GET", "/thing", reply)
+    description = openapi({"/thing": {"get": {"operationId": "getThing", **operation}}})
+    doc = arazzo([{"stepId": "get", "operationId": "getThing"}])
+    return run_flow(
+        tmp_path, server.url, description, doc, validate_responses=True, **options
+    )
+
+
+def declares(media_type: str, schema: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "responses": {
+            "200": {"description": "ok", "content": {media_type: {"schema": schema}}}
+        }
+    }
+
+
+PROBLEM = {"type": "object", "required": ["title"]}
+
+
+@pytest.mark.parametrize(
+    "media_type", ["application/problem+json", "application/merge-patch+json"]
+)
+def test_plus_json_body_validated_as_json(
+    tmp_path: Path, api_server: ScriptedServer, media_type: str
+) -> None:
+    reply = Reply(200, b'{"title": "bad"}', headers={"Content-Type": media_type})
+    result = validate_one(tmp_path, api_server, declares(media_type, PROBLEM), reply)
+    assert result.warnings == []
+
+
+def test_invalid_plus_json_body_reported(
+    tmp_path: Path, api_server: ScriptedServer
+) -> None:
+    media_type = "application/problem+json"
+    reply = Reply(200, b'{"status": 400}', headers={"Content-Type": media_type})
+    result = validate_one(tmp_path, api_server, declares(media_type, PROBLEM), reply)
+    assert len(result.warnings) == 1
+    assert "/: 'title' is a required property" in result.warnings[0]
+
+
+def test_media_type_range_body_parsed(
+    tmp_path: Path, api_server: ScriptedServer
+) -> None:
+    reply = Reply(200, {"title": "bad"})
+    result = validate_one(
+        tmp_path, api_server, declares("application/*", PROBLEM), reply
+    )
+    assert result.warnings == []
+
+
+def test_text_body_validated_as_text(
+    tmp_path: Path, api_server: ScriptedServer
+) -> None:
+    reply = Reply(200, b"a,b", headers={"Content-Type": "text/csv"})
+    operation = declares("text/csv", {"type": "string", "maxLength": 2})
+    result = validate_one(tmp_path, api_server, operation, reply)
+    assert len(result.warnings) == 1
+    assert "/: 'a,b' is too long" in result.warnings[0]
+
+
+def test_xml_body_schema_not_checked(
+    tmp_path: Path, api_server: ScriptedServer
+) -> None:
+    reply = Reply(200, b"<a><b>hi</b></a>", headers={"Content-Type": "application/xml"})
+    operation = declares("application/xml", {"type": "object"})
+    result = validate_one(tmp_path, api_server, operation, reply, strict=True)
+    assert result.status == "succeeded"
+    assert result.warnings == []
+
+
+def test_xml_response_status_still_checked(
+    tmp_path: Path, api_server: ScriptedServer
+) -> None:
+    reply = Reply(201, b"<a/>", headers={"Content-Type": "application/xml"})
+    operation = declares("application/xml", {"type": "object"})
+    result = validate_one(tmp_path, api_server, operation, reply)
+    assert any("status 201 is not a declared response" in w for w in result.warnings)
+
+
+def test_operation_without_responses_passes(
+    tmp_path: Path, api_server: ScriptedServer
+) -> None:
+    result = validate_one(tmp_path, api_server, {}, Reply(200, {}), strict=True)
+    assert result.status == "succeeded"
+    assert result.warnings == []
+
+
+def test_unresolvable_schema_reference_named(
+    tmp_path: Path, api_server: ScriptedServer
+) -> None:
+    operation = declares("application/json", {"$ref": "#/components/schemas/Nope"})
+    result = validate_one(tmp_path, api_server, operation, Reply(200, {}))
+    assert len(result.warnings) == 1
+    assert result.warnings[0].endswith(
+        "the response could not be validated: the JSON Pointer "
+        "'/components/schemas/Nope' of a reference points to nothing"
+    )
+
+
+def test_library_failure_names_openapi_core(
+    tmp_path: Path, api_server: ScriptedServer
+) -> None:
+    # `type: 5` is an invalid schema, which openapi-core fails on with a
+    # TypeError of its own.
+    operation = declares("application/json", {"type": 5})
+    result = validate_one(tmp_path, api_server, operation, Reply(200, {}))
+    assert len(result.warnings) == 1
+    assert "the response could not be validated: openapi-core " in result.warnings[0]
+    assert "failed: TypeError" in result.warnings[0]
+
+
+def test_remote_references_fetched_once(
+    tmp_path: Path, api_server: ScriptedServer
+) -> None:
+    # The path item lives in another file, which the runner reads while
+    # loading; response validation must reuse it rather than fetch it again.
+    root = openapi({"/pet": {"$ref": "paths.yaml#/pet"}})
+    paths = {
+        "pet": {
+            "get": {
+                "operationId": "getPet",
+                "responses": {
+                    "200": {
+                        "description": "ok",
+                        "content": {
+                            "application/json": {
+                                "schema": {"$ref": "schemas.yaml#/Pet"}
+                            }
+                        },
+                    }
+                },
+            }
+        }
+    }
+
+    files = {
+        "/specs/openapi.yaml": root,
+        "/specs/paths.yaml": paths,
+        "/specs/schemas.yaml": {"Pet": PET_SCHEMA},
+    }
+    for route, data in files.items():
+        api_server.route("GET", route, Reply(200, yaml.safe_dump(data)))
+    api_server.route("GET", "/pet", Reply(200, {"name": 5}))
+
+    sources = [
+        {
+            "name": "api",
+            "url": f"{api_server.url}/specs/openapi.yaml",
+            "type": "openapi",
+        }
+    ]
+    path = write(
+        tmp_path,
+        "flow.arazzo.yaml",
+        arazzo([{"stepId": "get", "operationId": "getPet"}], sources=sources),
+    )
+    runner = Runner.from_path(
+        path, servers={"api": api_server.url}, validate_responses=True
+    )
+
+    first = runner.run()
+    second = runner.run()
+    assert any("/name: 5 is not of type 'string'" in w for w in first.warnings)
+    assert any("/name: 5 is not of type 'string'" in w for w in second.warnings)
+    for route in files:
+        assert len(api_server.received("GET", route)) == 1, route
+
+
+def test_missing_referenced_file_named(
+    tmp_path: Path, api_server: ScriptedServer
+) -> None:
+    operation = declares("application/json", {"$ref": "schemas/missing.yaml"})
+    result = validate_one(tmp_path, api_server, operation, Reply(200, {}))
+    missing = tmp_path / "schemas" / "missing.yaml"
+    assert len(result.warnings) == 1
+    assert result.warnings[0].endswith(
+        "the response could not be validated: the reference "
+        f"'schemas/missing.yaml' cannot be resolved: cannot read '{missing}': "
+        "file not found"
+    )

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import yaml
 
-from arazzo_runner import Limits, Runner, RunResult, ValidationError
+from arazzo_runner import InputError, Limits, Runner, RunResult, ValidationError
 from tests.engine.conftest import Harness, document
 from tests.support.http_server import Reply
 
@@ -310,6 +310,25 @@ def test_timeout_is_transport_error(harness: Harness) -> None:
     assert result.error is not None
     assert result.error.kind == "transport-error"
     assert "timed out" in result.error.message
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"timeout": float("nan")},
+        {"timeout": float("inf")},
+        {"timeout": 0.0},
+        {"limits": Limits(max_retry_wait=float("nan"))},
+        {"limits": Limits(max_retry_wait=-1.0)},
+    ],
+    ids=["timeout-nan", "timeout-inf", "timeout-zero", "wait-nan", "wait-negative"],
+)
+def test_runner_rejects_invalid_durations(
+    harness: Harness, options: dict[str, Any]
+) -> None:
+    with pytest.raises(InputError, match="is not a"):
+        harness.runner(document([poll_workflow([])]), **options)
+    assert harness.server.requests == []
 
 
 def test_retry_after_http_date(harness: Harness) -> None:

@@ -59,6 +59,10 @@ def test_path_encodes_reserved_characters() -> None:
     assert serialize_path("id", "a/b?c#d", None) == "a%2Fb%3Fc%23d"
 
 
+def test_matrix_empty_string_is_name_only() -> None:
+    assert serialize_path("id", "", declared("path", "matrix", False)) == ";id"
+
+
 def test_path_content_is_json() -> None:
     parameter = declared("path", "simple", False, content_type="application/json")
     assert serialize_path("id", {"a": 1}, parameter) == "%7B%22a%22%3A1%7D"
@@ -96,6 +100,26 @@ def test_pipe_delimited_object() -> None:
 
 def test_query_encodes_name() -> None:
     assert serialize_query("a b", "c", None) == [("a%20b", "c")]
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("a%20b", "a%20b"),
+        ("a%2Fb%2f", "a%2Fb%2f"),
+        ("100%", "100%25"),
+        ("%zz", "%25zz"),
+        ("a b/c", "a%20b/c"),
+    ],
+    ids=["octet", "hex-case", "trailing-percent", "not-hex", "space-and-slash"],
+)
+def test_allow_reserved_keeps_encoded_octets(value: str, expected: str) -> None:
+    parameter = declared("query", "form", True, allow_reserved=True)
+    assert serialize_query("q", value, parameter) == [("q", expected)]
+
+
+def test_encoded_octets_escaped_without_allow_reserved() -> None:
+    assert serialize_query("q", "a%20b", None) == [("q", "a%2520b")]
 
 
 def test_header_rejects_line_breaks() -> None:

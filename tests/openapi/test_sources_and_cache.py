@@ -10,9 +10,10 @@ import yaml
 
 from arazzo_runner.document import cache
 from arazzo_runner.document.sources import DocumentCache, resolve_uri
-from arazzo_runner.errors import DocumentError
+from arazzo_runner.errors import DocumentError, Location
 from arazzo_runner.openapi.operations import parse_operation_path
 from arazzo_runner.openapi.refs import RefResolver
+from tests.support.http_server import ScriptedServer
 
 
 @pytest.mark.parametrize(
@@ -195,3 +196,14 @@ def test_parse_cache_default_folder(
     monkeypatch.delenv("XDG_CACHE_HOME")
     monkeypatch.setenv("HOME", str(tmp_path))
     assert cache.cache_dir() == tmp_path / ".cache" / "arazzo-runner"
+
+
+def test_missing_remote_source_keeps_source_hint(api_server: ScriptedServer) -> None:
+    url = f"{api_server.url}/specs/openapi.yaml"
+    with pytest.raises(DocumentError) as caught:
+        DocumentCache().get(url, referrer=Location("flow.arazzo.yaml"))
+    assert caught.value.message == (
+        f"cannot fetch {url!r}: the server responded with status 404 Not Found"
+    )
+    assert caught.value.hint is not None
+    assert "--source NAME=PATH" in caught.value.hint

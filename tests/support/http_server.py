@@ -74,12 +74,15 @@ class ScriptedServer:
         return f"http://127.0.0.1:{self._server.server_address[1]}"
 
     def route(self, method: str, path: str, handler: Handler | Reply) -> None:
-        """Answer ``method path`` with ``handler`` (or always the same reply)."""
+        """Answer ``method path`` with ``handler`` (or always the same reply).
+
+        Methods match case-sensitively, as RFC 9110 defines them.
+        """
         if isinstance(handler, Reply):
             reply = handler
-            self.routes[(method.upper(), path)] = lambda _request: reply
+            self.routes[(method, path)] = lambda _request: reply
         else:
-            self.routes[(method.upper(), path)] = handler
+            self.routes[(method, path)] = handler
 
     def sequence(self, method: str, path: str, replies: list[Reply]) -> None:
         """Answer with ``replies`` in turn, repeating the last one."""
