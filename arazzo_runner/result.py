@@ -6,6 +6,7 @@ The JSON shape is a contract: fields may be added, never renamed or removed.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,13 +29,17 @@ ERROR_KINDS = (
 
 
 def json_safe(value: Any) -> Any:
-    """Return ``value`` with every binary body replaced by its length.
+    """Return ``value`` with what JSON cannot carry replaced.
 
     Bytes (a binary response body kept as an output) become
-    ``{"binary": true, "length": N}``, since JSON has no bytes type.
+    ``{"binary": true, "length": N}``, since JSON has no bytes type. A NaN or
+    infinite number (from a YAML inputs file, for example) becomes its name
+    as a string, since printing it as a number would make the JSON invalid.
     """
     if isinstance(value, (bytes, bytearray)):
         return {"binary": True, "length": len(value)}
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
     if isinstance(value, dict):
         return {key: json_safe(item) for key, item in value.items()}
     if isinstance(value, list):

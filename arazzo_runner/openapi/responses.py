@@ -9,7 +9,6 @@ the description is :mod:`arazzo_runner.openapi.validation`.
 from __future__ import annotations
 
 import codecs
-import json
 from typing import Any
 
 from arazzo_runner.openapi.bodies import (
@@ -17,6 +16,7 @@ from arazzo_runner.openapi.bodies import (
     is_xml_media_type,
     media_essence,
 )
+from arazzo_runner.openapi.serialize import parse_json
 
 _TEXT_TYPES = frozenset(
     {
@@ -45,7 +45,7 @@ def decode_body(content: bytes, content_type: str | None) -> Any:
     if not essence or is_json_media_type(essence):
         try:
             # A byte order mark is not JSON, but some servers send one.
-            return json.loads(content.decode(charset or "utf-8").lstrip("\ufeff"))
+            return parse_json(content.decode(charset or "utf-8").lstrip("\ufeff"))
         except (ValueError, LookupError, RecursionError):
             pass
         return _text(content, charset)

@@ -119,9 +119,21 @@ def _describe(error: Exception) -> str:
             details.append(f"{len(schema_errors) - _MAX_SCHEMA_ERRORS} more")
         subject = "header" if "header" in type(error).__name__.lower() else "body"
         return f"the {subject} does not match its schema: " + "; ".join(details)
-    if cause is not None and str(cause):
-        return f"{error}: {cause}"
-    return str(error)
+    cause_text = _safe_str(cause) if cause is not None else ""
+    if cause_text:
+        return f"{_safe_str(error)}: {cause_text}"
+    return _safe_str(error) or type(error).__name__
+
+
+def _safe_str(error: BaseException) -> str:
+    """Return the text of a library exception, which may itself fail: the
+    text of openapi-core's MediaTypeDeserializeError decodes the body as UTF-8."""
+    try:
+        return str(error)
+    except Exception:
+        if type(error).__name__ == "MediaTypeDeserializeError":
+            return "the body cannot be read as its declared media type"
+        return type(error).__name__
 
 
 def _describe_failure(exc: Exception) -> str:

@@ -93,6 +93,22 @@ def test_deeply_nested_json_kept_as_text(
     assert result.outputs == {"body": "[" * 100_000}
 
 
+def test_nan_body_is_not_json(tmp_path: Path, api_server: ScriptedServer) -> None:
+    reply = Reply(200, b"NaN", headers=JSON_HEADERS)
+    result = fetch(tmp_path, api_server, reply, {"body": "$response.body"})
+    assert result.outputs == {"body": "NaN"}
+
+
+def test_non_utf8_body_validated_without_crash(
+    tmp_path: Path, api_server: ScriptedServer
+) -> None:
+    reply = Reply(200, b"\xff\xfe{bad", headers=JSON_HEADERS)
+    result = fetch(
+        tmp_path, api_server, reply, {"body": "$response.body"}, validate_responses=True
+    )
+    assert result.status == "succeeded"
+
+
 def test_plus_json_body_parsed(tmp_path: Path, api_server: ScriptedServer) -> None:
     reply = Reply(
         200,
