@@ -260,7 +260,7 @@ def main() -> None:
     default=30.0,
     show_default=True,
     metavar="SECONDS",
-    help="Timeout of each HTTP request, in seconds.",
+    help="Time limit of each HTTP exchange, up to the whole response, in seconds.",
 )
 @click.option("--insecure", is_flag=True, help="Do not verify TLS certificates.")
 @click.option(
