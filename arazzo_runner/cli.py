@@ -409,6 +409,13 @@ def conformance(
         run_cases,
     )
 
+    runner: CaseRunner = InProcessRunner()
+    if runner_command is not None:
+        try:
+            runner = CommandRunner(runner_command)
+        except InputError as exc:
+            _fail(f"--runner-command: {exc.message}", exc.hint)
+
     _setup_logging(0)
     # The runner's warnings about each case's document are part of that case's
     # result, so only errors (a crashed case, a mock failure) go to stderr.
@@ -420,9 +427,6 @@ def conformance(
         _fail(str(exc), exc.hint)
     if not cases:
         _fail("no conformance case matched", "check the paths and --filter")
-    runner: CaseRunner = (
-        CommandRunner(runner_command) if runner_command else InProcessRunner()
-    )
     with tempfile.TemporaryDirectory(prefix="arazzo-conformance-") as folder:
         outcomes = run_cases(cases, runner, jobs=jobs, work_folder=Path(folder))
 

@@ -117,9 +117,28 @@ class CommandRunner:
     """
 
     def __init__(self, template: str = DEFAULT_COMMAND) -> None:
+        """Split ``template`` into words.
+
+        Raises:
+            InputError: The template has an unclosed quotation mark or a
+                trailing escape, or has no words.
+        """
+        try:
+            words = shlex.split(template)
+        except ValueError as exc:
+            raise InputError(
+                f"cannot split {template!r} into words: {str(exc).lower()}",
+                hint="close each quotation mark, or escape a literal one with \\",
+            ) from exc
+        if not words:
+            raise InputError(
+                "the command is empty",
+                hint="give an executable and its arguments, such as the "
+                "default in conformance/README.md",
+            )
         self.template = template
-        self.words = shlex.split(template)
-        self.name = self.words[0] if self.words else "(empty command)"
+        self.words = words
+        self.name = words[0]
 
     def command(self, invocation: Invocation) -> list[str]:
         """Return the argument list for one case."""

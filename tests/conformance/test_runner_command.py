@@ -7,9 +7,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from arazzo_runner.conformance import CommandRunner, load_case, run_cases
 from arazzo_runner.conformance.harness import Invocation
-from tests.conftest import ROOT, arazzo_command
+from arazzo_runner.errors import InputError
+from tests.conftest import ROOT, arazzo_command, run_arazzo
 
 STATUS_CASE = ROOT / "conformance" / "cases" / "02-workflow" / "only-workflow-chosen"
 
@@ -95,3 +98,36 @@ def test_cli_with_runner_command(tmp_path: Path) -> None:
 
     assert completed.returncode == 0, completed.stdout + completed.stderr
     assert completed.stdout.splitlines()[-1] == "1 passed, 0 failed"
+
+
+@pytest.mark.parametrize(
+    ("template", "message"),
+    [
+        (
+            "'unclosed",
+            'error: --runner-command: cannot split "\'unclosed" into words: '
+            "no closing quotation",
+        ),
+        ("", "error: --runner-command: the command is empty"),
+        ("   ", "error: --runner-command: the command is empty"),
+    ],
+    ids=["unclosed-quote", "empty", "blank"],
+)
+def test_cli_rejects_bad_runner_command(
+    tmp_path: Path, template: str, message: str
+) -> None:
+    shutil.copytree(STATUS_CASE, tmp_path / "cases" / "sample" / "status")
+
+    completed = run_arazzo(
+        "conformance", str(tmp_path / "cases"), "--runner-command", template
+    )
+
+    assert completed.returncode == 2
+    assert completed.stdout == ""
+    assert message in completed.stderr.splitlines()
+    assert "Traceback" not in completed.stderr
+
+
+def test_unclosed_quote_is_input_error() -> None:
+    with pytest.raises(InputError, match="cannot split"):
+        CommandRunner("run 'unclosed")
