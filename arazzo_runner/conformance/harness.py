@@ -21,7 +21,11 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from arazzo_runner.conformance.cases import Case
-from arazzo_runner.conformance.compare import Difference, compare
+from arazzo_runner.conformance.compare import (
+    Difference,
+    check_result_shape,
+    compare,
+)
 from arazzo_runner.engine.context import Limits
 from arazzo_runner.errors import ArazzoError, InputError, ValidationError
 from arazzo_runner.mock import MockServer
@@ -230,6 +234,20 @@ def run_case(case: Case, runner: CaseRunner, work_folder: Path) -> CaseOutcome:
     """Start the case's mocks, run the case and compare the outcome."""
     started = time.perf_counter()
     outcome = CaseOutcome(case)
+    try:
+        _run_and_compare(case, runner, work_folder, outcome)
+    except ArazzoError as exc:
+        outcome.error = str(exc)
+    except Exception as exc:  # one broken case must not stop the suite
+        logger.exception("conformance case %s crashed", case.case_id)
+        outcome.error = f"{type(exc).__name__}: {exc}"
+    outcome.seconds = time.perf_counter() - started
+    return outcome
+
+
+def _run_and_compare(
+    case: Case, runner: CaseRunner, work_folder: Path, outcome: CaseOutcome
+) -> None:
     received: list[dict[str, Any]] = []
     lock = threading.Lock()
     mocks: dict[str, MockServer] = {}
@@ -246,21 +264,16 @@ def run_case(case: Case, runner: CaseRunner, work_folder: Path) -> CaseOutcome:
         servers = {name: mock.base_url for name, mock in mocks.items()}
         inputs_path = case.inputs_path or _empty_inputs(work_folder)
         outcome.result = runner(Invocation(case, servers, inputs_path))
-    except ArazzoError as exc:
-        outcome.error = str(exc)
-    except Exception as exc:  # one broken case must not stop the suite
-        logger.exception("conformance case %s crashed", case.case_id)
-        outcome.error = f"{type(exc).__name__}: {exc}"
     finally:
         for mock in mocks.values():
             mock.stop()
+        base_paths = {name: mock.base_path for name, mock in mocks.items()}
+        outcome.requests = [_localized(entry, base_paths) for entry in received]
 
-    base_paths = {name: mock.base_path for name, mock in mocks.items()}
-    outcome.requests = [_localized(entry, base_paths) for entry in received]
-    if outcome.result is not None:
-        outcome.differences = compare(case.expect, outcome.result, outcome.requests)
-    outcome.seconds = time.perf_counter() - started
-    return outcome
+    problems = check_result_shape(outcome.result)
+    if problems:
+        raise RunnerError("runner output: " + "; ".join(problems))
+    outcome.differences = compare(case.expect, outcome.result, outcome.requests)
 
 
 def _collector(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -15,6 +16,9 @@ from arazzo_runner.errors import InputError
 from tests.conftest import ROOT, arazzo_command, run_arazzo
 
 STATUS_CASE = ROOT / "conformance" / "cases" / "02-workflow" / "only-workflow-chosen"
+SOURCE_CASE = (
+    ROOT / "conformance" / "cases" / "02-workflow" / "outputs-map-step-outputs"
+)
 
 # A stand-in runner: it sends GET {url}/status for the one source and prints a
 # result object, as the runner contract in conformance/README.md requires.
@@ -131,3 +135,120 @@ def test_cli_rejects_bad_runner_command(
 def test_unclosed_quote_is_input_error() -> None:
     with pytest.raises(InputError, match="cannot split"):
         CommandRunner("run 'unclosed")
+
+
+def _printing(tmp_path: Path, output: object) -> CommandRunner:
+    """Return a runner command that prints ``output`` as JSON, whatever the case."""
+    script = tmp_path / "print_result.py"
+    script.write_text(f"print({json.dumps(json.dumps(output))})", encoding="utf-8")
+    return CommandRunner(f"{sys.executable} {script}")
+
+
+@pytest.mark.parametrize(
+    ("output", "error"),
+    [
+        (
+            {"status": "succeeded", "steps": ["a", "b"], "warnings": 5},
+            "runner output: warnings must be an array; "
+            "steps[0] must be an object; steps[1] must be an object",
+        ),
+        ({"status": 1}, "runner output: status must be a string"),
+        (
+            {"status": "failed", "outputs": [1]},
+            "runner output: outputs must be an object",
+        ),
+        (
+            {"status": "failed", "steps": [{"stepId": 3, "attempts": True}]},
+            "runner output: steps[0].stepId must be a string; "
+            "steps[0].attempts must be an integer",
+        ),
+        (
+            {"status": "failed", "steps": [{"statusCode": "200", "outputs": "x"}]},
+            "runner output: steps[0].statusCode must be an integer; "
+            "steps[0].outputs must be an object",
+        ),
+        (
+            {"status": "failed", "warnings": ["a", 2]},
+            "runner output: warnings[1] must be a string",
+        ),
+        (
+            {"status": "failed", "error": "boom"},
+            "runner output: error must be an object",
+        ),
+        (
+            {"status": "failed", "error": {"kind": 1, "message": [], "stepId": {}}},
+            "runner output: error.kind must be a string; error.message must be a "
+            "string; error.stepId must be a string",
+        ),
+    ],
+    ids=[
+        "audit-example",
+        "status",
+        "outputs",
+        "step-id-and-attempts",
+        "status-code-and-step-outputs",
+        "warning-item",
+        "error",
+        "error-members",
+    ],
+)
+def test_wrong_output_shape_fails_case(
+    tmp_path: Path, output: dict[str, object], error: str
+) -> None:
+    case = load_case(STATUS_CASE)
+
+    [outcome] = run_cases(
+        [case], _printing(tmp_path, output), jobs=1, work_folder=tmp_path
+    )
+
+    assert outcome.error == error
+    assert outcome.differences == []
+
+
+def test_null_members_count_as_absent(tmp_path: Path) -> None:
+    output = {
+        "status": "succeeded",
+        "outputs": None,
+        "steps": [{"stepId": "a", "statusCode": None, "outputs": None}],
+        "warnings": None,
+        "error": None,
+    }
+    case = load_case(STATUS_CASE)
+
+    [outcome] = run_cases(
+        [case], _printing(tmp_path, output), jobs=1, work_folder=tmp_path
+    )
+
+    assert outcome.error is None
+
+
+def test_wrong_shape_leaves_other_cases(tmp_path: Path) -> None:
+    output = {"status": "succeeded", "steps": ["a"], "warnings": 5}
+    cases = [load_case(STATUS_CASE), load_case(SOURCE_CASE)]
+
+    outcomes = run_cases(
+        cases, _printing(tmp_path, output), jobs=1, work_folder=tmp_path
+    )
+
+    assert [outcome.case.case_id for outcome in outcomes] == [
+        "only-workflow-chosen",
+        "outputs-map-step-outputs",
+    ]
+    assert all(outcome.error is not None for outcome in outcomes)
+
+
+def test_cli_reports_wrong_shape(tmp_path: Path) -> None:
+    shutil.copytree(STATUS_CASE, tmp_path / "cases" / "sample" / "one")
+    shutil.copytree(SOURCE_CASE, tmp_path / "cases" / "sample" / "two")
+    runner = _printing(tmp_path, {"status": "succeeded", "steps": ["a"], "warnings": 5})
+
+    completed = run_arazzo(
+        "conformance", str(tmp_path / "cases"), "--runner-command", runner.template
+    )
+
+    lines = completed.stdout.splitlines()
+    assert completed.returncode == 1
+    assert lines[-1] == "0 passed, 2 failed"
+    assert "FAILED sample/one" in lines
+    assert "FAILED sample/two" in lines
+    assert "Traceback" not in completed.stderr
