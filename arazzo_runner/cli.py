@@ -396,7 +396,8 @@ def conformance(
 ) -> None:
     """Run the conformance cases under PATHS (default: conformance/cases).
 
-    Exits with 0 when every case passed and 1 otherwise.
+    Exits with 0 when every case passed, 1 when a case failed or could not be
+    loaded, and 2 when an option is invalid or no case matched.
     """
     import tempfile
 
@@ -424,7 +425,7 @@ def conformance(
     try:
         cases = discover_cases(roots, text_filter=text_filter)
     except ArazzoError as exc:
-        _fail(str(exc), exc.hint)
+        _fail(str(exc))
     if not cases:
         _fail("no conformance case matched", "check the paths and --filter")
     with tempfile.TemporaryDirectory(prefix="arazzo-conformance-") as folder:

@@ -234,6 +234,9 @@ def run_case(case: Case, runner: CaseRunner, work_folder: Path) -> CaseOutcome:
     """Start the case's mocks, run the case and compare the outcome."""
     started = time.perf_counter()
     outcome = CaseOutcome(case)
+    if case.load_error is not None:
+        outcome.error = case.load_error
+        return outcome
     try:
         _run_and_compare(case, runner, work_folder, outcome)
     except ArazzoError as exc:
