@@ -112,12 +112,15 @@ class CommandRunner:
 
     The template is split like a POSIX shell line (no shell runs it).
     ``{document}``, ``{workflow}`` and ``{inputs}`` are replaced by the
-    document path, the workflow id (empty when the case names none) and the
-    inputs file path. A word containing ``{source}`` or ``{url}`` is repeated
-    once per mocked source with its name and base URL. The word ``{strict}``
-    becomes ``--strict`` for a strict case and is left out otherwise. The
-    executable must print one JSON result object on stdout, as ``arazzo run
-    --format json`` does; its exit code is not checked.
+    document path, the workflow id and the inputs file path. When the case
+    names no workflow, the word ``{workflow}`` is left out together with an
+    option word just before it (``--workflow {workflow}``), and so is a word
+    ``-OPTION={workflow}``. Elsewhere ``{workflow}`` then becomes empty text.
+    A word containing ``{source}`` or ``{url}`` is repeated once per mocked
+    source with its name and base URL. The word ``{strict}`` becomes
+    ``--strict`` for a strict case and is left out otherwise. The executable
+    must print one JSON result object on stdout, as ``arazzo run --format
+    json`` does; its exit code is not checked.
     """
 
     def __init__(self, template: str = DEFAULT_COMMAND) -> None:
@@ -146,16 +149,24 @@ class CommandRunner:
 
     def command(self, invocation: Invocation) -> list[str]:
         """Return the argument list for one case."""
+        workflow_id = invocation.case.workflow_id or ""
         values = {
             "document": str(invocation.case.document),
-            "workflow": invocation.case.workflow_id or "",
+            "workflow": workflow_id,
             "inputs": str(invocation.inputs_path),
         }
         arguments: list[str] = []
-        for word in self.words:
+        for number, word in enumerate(self.words):
             if word == "{strict}":
                 if invocation.case.strict:
                     arguments.append("--strict")
+                continue
+            if not workflow_id and _names_workflow_only(word):
+                # No workflow id means "the only workflow", so the option that
+                # would name one is left out.
+                previous = self.words[number - 1] if number else ""
+                if word == "{workflow}" and _is_plain_option(previous):
+                    arguments.pop()
                 continue
             if "{source}" in word or "{url}" in word:
                 for source, url in invocation.servers.items():
@@ -166,11 +177,6 @@ class CommandRunner:
             for key, value in values.items():
                 word = word.replace("{" + key + "}", value)
             arguments.append(word)
-        if not invocation.case.workflow_id and "--workflow" in arguments:
-            # An empty workflow id means "the only workflow": drop the option.
-            position = arguments.index("--workflow")
-            if position + 1 < len(arguments) and arguments[position + 1] == "":
-                del arguments[position : position + 2]
         return arguments
 
     def __call__(self, invocation: Invocation) -> dict[str, Any]:
@@ -202,6 +208,19 @@ class CommandRunner:
         if not isinstance(data, dict):
             raise RunnerError("the runner command printed JSON that is not an object")
         return data
+
+
+def _names_workflow_only(word: str) -> bool:
+    """Return whether ``word`` is ``{workflow}`` or ``-OPTION={workflow}``."""
+    if word == "{workflow}":
+        return True
+    option, _, value = word.partition("=")
+    return value == "{workflow}" and _is_plain_option(option)
+
+
+def _is_plain_option(word: str) -> bool:
+    """Return whether ``word`` starts with ``-`` and has no placeholder."""
+    return word.startswith("-") and "{" not in word
 
 
 class RunnerError(ArazzoError):

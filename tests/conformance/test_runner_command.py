@@ -252,3 +252,45 @@ def test_cli_reports_wrong_shape(tmp_path: Path) -> None:
     assert "FAILED sample/one" in lines
     assert "FAILED sample/two" in lines
     assert "Traceback" not in completed.stderr
+
+
+@pytest.mark.parametrize(
+    ("template", "without_workflow", "with_workflow"),
+    [
+        (
+            "run --workflow {workflow} -x",
+            ["run", "-x"],
+            ["run", "--workflow", "wf", "-x"],
+        ),
+        ("run --workflow={workflow} -x", ["run", "-x"], ["run", "--workflow=wf", "-x"]),
+        ("run -w {workflow}", ["run"], ["run", "-w", "wf"]),
+        ("run -w={workflow}", ["run"], ["run", "-w=wf"]),
+        ("run {document} {workflow}", ["run", "DOC"], ["run", "DOC", "wf"]),
+        ("run id:{workflow}", ["run", "id:"], ["run", "id:wf"]),
+    ],
+    ids=[
+        "option-then-word",
+        "option-equals",
+        "short-option",
+        "short-option-equals",
+        "positional",
+        "inside-text",
+    ],
+)
+def test_workflow_placeholder_forms(
+    template: str, without_workflow: list[str], with_workflow: list[str]
+) -> None:
+    runner = CommandRunner(template)
+    servers = {"api": "http://127.0.0.1:1"}
+    unnamed = load_case(STATUS_CASE)
+    named = load_case(SOURCE_CASE)
+
+    first = runner.command(Invocation(unnamed, servers, Path("in.json")))
+    second = runner.command(Invocation(named, servers, Path("in.json")))
+
+    assert [
+        word.replace(str(unnamed.document), "DOC") for word in first
+    ] == without_workflow
+    assert [
+        word.replace(str(named.document), "DOC") for word in second
+    ] == with_workflow
