@@ -3,6 +3,7 @@
 Exit codes: 0 the workflow succeeded (or the document is valid), 1 the
 workflow failed (or the document has errors, for ``validate``), 2 the command
 line, the document or the inputs are invalid, and no request was sent.
+``conformance`` also exits with 130 when interrupted.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from arazzo_runner.errors import ArazzoError, InputError, ValidationError
 EXIT_SUCCEEDED = 0
 EXIT_FAILED = 1
 EXIT_INVALID = 2
+# 128 + SIGINT, as a shell reports a command that Ctrl-C ended.
+EXIT_INTERRUPTED = 130
 
 
 def _echo_err(message: str) -> None:
@@ -397,7 +400,8 @@ def conformance(
     """Run the conformance cases under PATHS (default: conformance/cases).
 
     Exits with 0 when every case passed, 1 when a case failed or could not be
-    loaded, and 2 when an option is invalid or no case matched.
+    loaded, 2 when an option is invalid or no case matched, and 130 when
+    interrupted.
     """
     import tempfile
 
@@ -428,8 +432,12 @@ def conformance(
         _fail(str(exc))
     if not cases:
         _fail("no conformance case matched", "check the paths and --filter")
-    with tempfile.TemporaryDirectory(prefix="arazzo-conformance-") as folder:
-        outcomes = run_cases(cases, runner, jobs=jobs, work_folder=Path(folder))
+    try:
+        with tempfile.TemporaryDirectory(prefix="arazzo-conformance-") as folder:
+            outcomes = run_cases(cases, runner, jobs=jobs, work_folder=Path(folder))
+    except KeyboardInterrupt:
+        _echo_err("error: interrupted, so no report was printed")
+        sys.exit(EXIT_INTERRUPTED)
 
     renderers = {
         "text": report.render_text,

@@ -8,10 +8,14 @@ another Arazzo runner can be measured on the same cases.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
+import os
 import shlex
+import signal
 import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -64,6 +68,9 @@ class CaseRunner(Protocol):
 
     def __call__(self, invocation: Invocation) -> dict[str, Any]: ...
 
+    def stop(self) -> None:
+        """End the runs in progress and start no more, when the suite is interrupted."""
+
 
 class InProcessRunner:
     """Run cases with this package's :class:`Runner`, without retry waits."""
@@ -93,6 +100,13 @@ class InProcessRunner:
         except InputError as exc:
             return _invalid(case, "invalid-arguments", exc.message)
         return result.to_dict()
+
+    def stop(self) -> None:
+        """Do nothing, because a run in a thread cannot be ended from outside.
+
+        The cases in progress finish first, which takes as long as their
+        requests to the mocks on 127.0.0.1.
+        """
 
 
 def _invalid(
@@ -146,6 +160,9 @@ class CommandRunner:
         self.template = template
         self.words = words
         self.name = words[0]
+        self._lock = threading.Lock()
+        self._running: set[subprocess.Popen[str]] = set()
+        self._stopped = False
 
     def command(self, invocation: Invocation) -> list[str]:
         """Return the argument list for one case."""
@@ -188,26 +205,75 @@ class CommandRunner:
         """
         arguments = self.command(invocation)
         try:
-            completed = subprocess.run(  # the user's own --runner-command, no shell
-                arguments,
-                capture_output=True,
-                text=True,
-                timeout=COMMAND_TIMEOUT_SECONDS,
-                check=False,
-            )
-        except (OSError, subprocess.TimeoutExpired) as exc:
+            returncode, stdout, stderr = self._execute(arguments)
+        except OSError as exc:
             raise RunnerError(f"the runner command failed: {exc}") from exc
         try:
-            data = json.loads(completed.stdout)
+            data = json.loads(stdout)
         except ValueError as exc:
-            stderr = completed.stderr.strip().splitlines()[-3:]
+            last_lines = stderr.strip().splitlines()[-3:]
             raise RunnerError(
                 f"the runner command printed no JSON object (exit code "
-                f"{completed.returncode}): {exc}; stderr: {' | '.join(stderr)}"
+                f"{returncode}): {exc}; stderr: {' | '.join(last_lines)}"
             ) from exc
         if not isinstance(data, dict):
             raise RunnerError("the runner command printed JSON that is not an object")
         return data
+
+    def stop(self) -> None:
+        """Kill each runner command in progress with its children; start no more."""
+        with self._lock:
+            self._stopped = True
+            running = list(self._running)
+        for process in running:
+            _kill_group(process)
+
+    def _execute(self, arguments: list[str]) -> tuple[int, str, str]:
+        """Run one command; return its exit code, stdout and stderr.
+
+        Raises:
+            OSError: The command could not start.
+            RunnerError: The command timed out, or :meth:`stop` was called
+                before it started.
+        """
+        with self._lock:
+            if self._stopped:
+                raise RunnerError("the run was interrupted before this case started")
+            # The user's own --runner-command, run without a shell. In a session
+            # of its own it leads a process group, which _kill_group ends with
+            # every child, and a terminal's Ctrl-C reaches only this process.
+            process = subprocess.Popen(
+                arguments,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                encoding="utf-8",
+                errors="replace",
+                start_new_session=True,
+            )
+            self._running.add(process)
+        try:
+            stdout, stderr = process.communicate(timeout=COMMAND_TIMEOUT_SECONDS)
+        except subprocess.TimeoutExpired as exc:
+            _kill_group(process)
+            process.communicate()
+            raise RunnerError(
+                f"the runner command timed out after {COMMAND_TIMEOUT_SECONDS:g} "
+                "seconds"
+            ) from exc
+        finally:
+            with self._lock:
+                self._running.discard(process)
+        return process.returncode, stdout, stderr
+
+
+def _kill_group(process: subprocess.Popen[str]) -> None:
+    """Kill ``process`` and, outside Windows, every process of its group."""
+    if sys.platform == "win32":
+        process.kill()
+        return
+    with contextlib.suppress(ProcessLookupError):  # the group has ended already
+        os.killpg(process.pid, signal.SIGKILL)
 
 
 def _names_workflow_only(word: str) -> bool:
@@ -332,8 +398,14 @@ def run_cases(
     work_folder: Path,
     on_outcome: Callable[[CaseOutcome], None] | None = None,
 ) -> list[CaseOutcome]:
-    """Run ``cases`` on ``jobs`` threads; return the outcomes in case order."""
-    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+    """Run ``cases`` on ``jobs`` threads; return the outcomes in case order.
+
+    On KeyboardInterrupt the cases not started are cancelled and
+    ``runner.stop()`` ends the ones in progress. Their mocks are stopped
+    before the interrupt is raised again.
+    """
+    pool = ThreadPoolExecutor(max_workers=max(1, jobs))
+    try:
         futures = [pool.submit(run_case, case, runner, work_folder) for case in cases]
         outcomes = []
         for future in futures:
@@ -341,4 +413,10 @@ def run_cases(
             if on_outcome is not None:
                 on_outcome(outcome)
             outcomes.append(outcome)
-    return outcomes
+        return outcomes
+    except KeyboardInterrupt:
+        pool.shutdown(wait=False, cancel_futures=True)
+        runner.stop()
+        raise
+    finally:
+        pool.shutdown(wait=True)

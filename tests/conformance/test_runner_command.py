@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import json
 import shutil
+import signal
 import subprocess
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from arazzo_runner.conformance import CommandRunner, load_case, run_cases
+from arazzo_runner.conformance import CommandRunner, harness, load_case, run_cases
 from arazzo_runner.conformance.harness import Invocation
 from arazzo_runner.errors import InputError
 from tests.conftest import ROOT, arazzo_command, run_arazzo
@@ -294,3 +297,93 @@ def test_workflow_placeholder_forms(
     assert [
         word.replace(str(named.document), "DOC") for word in second
     ] == with_workflow
+
+
+# A runner that never finishes in time: it starts a child of its own, writes
+# both process ids to a file in the folder it is given, and sleeps.
+SLOW = """\
+import os, pathlib, subprocess, sys, time
+child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+path = pathlib.Path(sys.argv[1]) / f"{os.getpid()}.pids"
+path.write_text(f"{os.getpid()} {child.pid}")
+time.sleep(60)
+"""
+
+
+def _alive(pid: int) -> bool:
+    """Return whether process ``pid`` exists and is not a zombie (Linux only)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rpartition(")")[2].split()[0] not in {"Z", "X"}
+
+
+def _wait_for(condition: Callable[[], bool], seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return condition()
+
+
+def test_interrupt_stops_runner_commands(tmp_path: Path) -> None:
+    for name in ("one", "two", "three"):
+        shutil.copytree(STATUS_CASE, tmp_path / "cases" / "sample" / name)
+    script = tmp_path / "slow.py"
+    script.write_text(SLOW, encoding="utf-8")
+    started = tmp_path / "started"
+    started.mkdir()
+    process = subprocess.Popen(
+        [
+            arazzo_command(),
+            "conformance",
+            str(tmp_path / "cases"),
+            "--jobs",
+            "2",
+            "--runner-command",
+            f"{sys.executable} {script} {started}",
+        ],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert _wait_for(lambda: len(list(started.glob("*.pids"))) == 2, 30)
+        time.sleep(0.2)  # both files are written in full
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=10)
+    finally:
+        process.kill()
+        process.wait()
+
+    pids = [
+        int(pid) for path in started.glob("*.pids") for pid in path.read_text().split()
+    ]
+    assert process.returncode == 130
+    assert "error: interrupted" in stderr
+    assert "Traceback" not in stderr
+    assert len(pids) == 4
+    assert _wait_for(lambda: not any(_alive(pid) for pid in pids), 5)
+
+
+def test_timeout_kills_runner_children(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(harness, "COMMAND_TIMEOUT_SECONDS", 0.5)
+    script = tmp_path / "slow.py"
+    script.write_text(SLOW, encoding="utf-8")
+    runner = CommandRunner(f"{sys.executable} {script} {tmp_path}")
+    started = time.monotonic()
+
+    [outcome] = run_cases(
+        [load_case(STATUS_CASE)], runner, jobs=1, work_folder=tmp_path
+    )
+
+    [pids_file] = tmp_path.glob("*.pids")
+    pids = [int(pid) for pid in pids_file.read_text().split()]
+    assert outcome.error == "the runner command timed out after 0.5 seconds"
+    assert time.monotonic() - started < 10
+    assert _wait_for(lambda: not any(_alive(pid) for pid in pids), 5)
