@@ -1,0 +1,155 @@
+"""How the mock reads request bodies and copes with clients, over raw sockets."""
+
+from __future__ import annotations
+
+import json
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from arazzo_runner.mock import MockServer
+from tests.conftest import arazzo_command
+from tests.support.mock_process import MockProcess
+
+OPENAPI = """
+openapi: 3.1.0
+info: {title: t, version: "1"}
+servers: [{url: "http://127.0.0.1:9/api"}]
+paths:
+  /echo:
+    post:
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [name]
+      responses: {"200": {description: ok}}
+"""
+
+SCENARIO = """
+routes:
+  - request: POST /echo
+    responses:
+      - body: {received: "{{body}}"}
+"""
+
+
+@pytest.fixture
+def files(tmp_path: Path) -> tuple[Path, Path]:
+    openapi = tmp_path / "openapi.yaml"
+    openapi.write_text(OPENAPI)
+    scenario = tmp_path / "scenario.yaml"
+    scenario.write_text(SCENARIO)
+    return openapi, scenario
+
+
+@pytest.fixture
+def mock(files: tuple[Path, Path]) -> Iterator[MockServer]:
+    openapi, scenario = files
+    with MockServer(openapi, scenario, max_body_bytes=1000) as server:
+        yield server
+
+
+@pytest.fixture
+def mock_process(files: tuple[Path, Path], tmp_path: Path) -> Iterator[MockProcess]:
+    openapi, scenario = files
+    process = MockProcess(arazzo_command(), openapi, scenario, tmp_path / "log.jsonl")
+    yield process
+    process.stop()
+
+
+def exchange(port: int, data: bytes) -> bytes:
+    """Send ``data`` on a new connection and return every byte until it closes."""
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as connection:
+        connection.sendall(data)
+        received = b""
+        while chunk := connection.recv(65536):
+            received += chunk
+    return received
+
+
+def post(headers: str, body: bytes = b"") -> bytes:
+    """Return a POST /api/echo request with these extra header lines."""
+    head = f"POST /api/echo HTTP/1.1\r\nHost: mock\r\n{headers}\r\n"
+    return head.encode() + body
+
+
+def parse(response: bytes) -> tuple[int, dict[str, Any]]:
+    """Return the status code and JSON body of one response."""
+    head, _, body = response.partition(b"\r\n\r\n")
+    status = int(head.split(b" ")[1])
+    return status, json.loads(body)
+
+
+def test_huge_content_length_gets_413(mock: MockServer) -> None:
+    request = post(
+        "Content-Type: application/json\r\nContent-Length: 99999999999\r\n", b"{}"
+    )
+
+    status, body = parse(exchange(mock.port, request))
+
+    assert status == 413
+    assert body["title"] == "Content too large"
+    assert body["detail"] == (
+        "the request body of 99999999999 bytes is larger than the mock's "
+        "limit of 1000 bytes"
+    )
+    assert mock.requests[0]["status"] == 413
+
+
+@pytest.mark.parametrize(
+    ("headers", "detail"),
+    [
+        ("Content-Length: -1\r\n", "the Content-Length '-1' is not a number of bytes"),
+        (
+            "Content-Length: 1e3\r\n",
+            "the Content-Length '1e3' is not a number of bytes",
+        ),
+        (
+            "Content-Length: 2\r\nContent-Length: 3\r\n",
+            "the request has different Content-Length values: 2, 3",
+        ),
+    ],
+    ids=["negative", "not-digits", "conflicting"],
+)
+def test_invalid_content_length_gets_400(
+    mock: MockServer, headers: str, detail: str
+) -> None:
+    status, body = parse(exchange(mock.port, post(headers, b"{}")))
+
+    assert status == 400
+    assert body["detail"] == detail
+
+
+def test_short_body_gets_400(mock: MockServer) -> None:
+    with socket.create_connection(("127.0.0.1", mock.port), timeout=5) as connection:
+        connection.sendall(post("Content-Length: 10\r\n", b"{}"))
+        connection.shutdown(socket.SHUT_WR)
+        response = b""
+        while chunk := connection.recv(65536):
+            response += chunk
+
+    status, body = parse(response)
+    assert status == 400
+    assert body["detail"] == "the request body ended after 2 of 10 bytes"
+
+
+def test_huge_content_length_logged_quietly(mock_process: MockProcess) -> None:
+    port = int(mock_process.url.rsplit(":", 1)[1])
+    request = post("Content-Length: 99999999999\r\n", b"{}")
+
+    response = exchange(port, request)
+    stderr = mock_process.stop()
+
+    assert response.startswith(b"HTTP/1.1 413 ")
+    assert "Traceback" not in stderr
+    assert "MemoryError" not in stderr
+    assert (
+        "warning: mock: rejected POST /api/echo with 413: the request body of "
+        "99999999999 bytes is larger than the mock's limit of 10485760 bytes"
+    ) in stderr.splitlines()
