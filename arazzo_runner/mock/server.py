@@ -345,6 +345,20 @@ def _handler_class(mock: MockServer) -> type[BaseHTTPRequestHandler]:
         def log_message(self, format: str, *args: Any) -> None:
             logger.debug("mock: " + format, *args)
 
+        def handle(self) -> None:
+            try:
+                super().handle()
+            except ConnectionError as exc:
+                # A client that hangs up early is normal for a test server, so
+                # this is not worth socketserver's traceback on stderr.
+                self.close_connection = True
+                logger.info(
+                    "mock: client %s:%s closed the connection during %r: %s",
+                    *self.client_address[:2],
+                    getattr(self, "requestline", ""),
+                    exc,
+                )
+
         def _handle(self) -> None:
             # NOTE: bodies sent with chunked transfer coding (no Content-Length)
             # are read as empty.

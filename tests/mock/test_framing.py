@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import socket
+import struct
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,9 @@ paths:
             schema:
               type: object
               required: [name]
+      responses: {"200": {description: ok}}
+  /large:
+    get:
       responses: {"200": {description: ok}}
 """
 
@@ -153,3 +157,48 @@ def test_huge_content_length_logged_quietly(mock_process: MockProcess) -> None:
         "warning: mock: rejected POST /api/echo with 413: the request body of "
         "99999999999 bytes is larger than the mock's limit of 10485760 bytes"
     ) in stderr.splitlines()
+
+
+def _reset(connection: socket.socket) -> None:
+    """Close ``connection`` with a TCP reset instead of an orderly close."""
+    connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    connection.close()
+
+
+def test_client_reset_mid_response_is_quiet(
+    files: tuple[Path, Path], tmp_path: Path
+) -> None:
+    openapi, _ = files
+    scenario = tmp_path / "large.yaml"
+    large = "x" * (8 * 1024 * 1024)
+    scenario.write_text(
+        f"routes:\n  - request: GET /large\n    responses:\n      - rawBody: {large}\n"
+    )
+    process = MockProcess(arazzo_command(), openapi, scenario, tmp_path / "log.jsonl")
+    port = int(process.url.rsplit(":", 1)[1])
+
+    for _ in range(3):
+        connection = socket.create_connection(("127.0.0.1", port), timeout=5)
+        connection.sendall(b"GET /api/large HTTP/1.1\r\nHost: mock\r\n\r\n")
+        first = connection.recv(100)
+        _reset(connection)
+    stderr = process.stop()
+
+    assert first.startswith(b"HTTP/1.1 200 ")
+    assert "Traceback" not in stderr
+    assert "BrokenPipeError" not in stderr
+    assert "ConnectionResetError" not in stderr
+    assert stderr == ""
+
+
+def test_client_reset_before_reading_is_quiet(mock_process: MockProcess) -> None:
+    port = int(mock_process.url.rsplit(":", 1)[1])
+
+    for _ in range(3):
+        connection = socket.create_connection(("127.0.0.1", port), timeout=5)
+        connection.sendall(post("Content-Length: 14\r\n", b'{"name": "a"}\n'))
+        _reset(connection)
+    stderr = mock_process.stop()
+
+    assert "Traceback" not in stderr
+    assert stderr == ""
