@@ -360,8 +360,6 @@ def _handler_class(mock: MockServer) -> type[BaseHTTPRequestHandler]:
                 )
 
         def _handle(self) -> None:
-            # NOTE: bodies sent with chunked transfer coding (no Content-Length)
-            # are read as empty.
             headers = dict(self.headers.items())
             try:
                 body = read_body(

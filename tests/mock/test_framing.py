@@ -202,3 +202,121 @@ def test_client_reset_before_reading_is_quiet(mock_process: MockProcess) -> None
 
     assert "Traceback" not in stderr
     assert stderr == ""
+
+
+def chunked(*parts: bytes) -> bytes:
+    """Return ``parts`` in chunked transfer coding, with an empty trailer section."""
+    encoded = b"".join(b"%x\r\n%s\r\n" % (len(part), part) for part in parts)
+    return encoded + b"0\r\n\r\n"
+
+
+def responses(data: bytes) -> list[tuple[int, bytes]]:
+    """Split the responses sent on one connection into status and body pairs."""
+    found = []
+    while data:
+        head, _, rest = data.partition(b"\r\n\r\n")
+        lines = head.decode("latin-1").split("\r\n")
+        fields = dict(line.split(": ", 1) for line in lines[1:])
+        length = int(fields["Content-Length"])
+        found.append((int(lines[0].split(" ")[1]), rest[:length]))
+        data = rest[length:]
+    return found
+
+
+def test_chunked_body_is_decoded(mock: MockServer) -> None:
+    body = chunked(b'{"name":', b' "chunked"}')
+    request = post(
+        "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n",
+        body,
+    )
+
+    status, reply = parse(exchange(mock.port, request))
+
+    assert status == 200
+    assert reply == {"received": {"name": "chunked"}}
+    assert mock.requests[0]["rawBody"] == '{"name": "chunked"}'
+
+
+def test_chunk_extensions_and_trailers_ignored(mock: MockServer) -> None:
+    body = (
+        b'4;note="x"\r\n{"na\r\n'
+        + b'F\r\nme": "trailer"}\r\n'
+        + b"0\r\nX-Sum: 1\r\n\r\n"
+    )
+    request = post("Transfer-Encoding: chunked\r\nConnection: close\r\n", body)
+
+    status, reply = parse(exchange(mock.port, request))
+
+    assert status == 200
+    assert reply == {"received": {"name": "trailer"}}
+
+
+def test_chunked_request_keeps_connection(mock: MockServer) -> None:
+    first = post("Transfer-Encoding: chunked\r\n", chunked(b'{"name": "one"}'))
+    second = post("Content-Length: 15\r\nConnection: close\r\n", b'{"name": "two"}')
+
+    found = responses(exchange(mock.port, first + second))
+
+    assert [status for status, _ in found] == [200, 200]
+    assert json.loads(found[0][1]) == {"received": {"name": "one"}}
+    assert json.loads(found[1][1]) == {"received": {"name": "two"}}
+
+
+@pytest.mark.parametrize(
+    ("headers", "body", "status", "detail"),
+    [
+        (
+            "Transfer-Encoding: chunked\r\n",
+            b"zz\r\n{}\r\n0\r\n\r\n",
+            400,
+            "invalid chunk size 'zz' in the chunked request body",
+        ),
+        (
+            "Transfer-Encoding: chunked\r\n",
+            b"2\r\n{}XX0\r\n\r\n",
+            400,
+            "a chunk of the chunked request body does not end with CRLF",
+        ),
+        (
+            "Transfer-Encoding: chunked\r\n",
+            chunked(b"x" * 600, b"y" * 600),
+            413,
+            "the chunked request body is larger than the mock's limit of 1000 bytes",
+        ),
+        (
+            "Transfer-Encoding: gzip\r\n",
+            b"{}",
+            400,
+            "the final transfer coding of the request is 'gzip', not 'chunked', "
+            "so the length of its body is unknown",
+        ),
+        (
+            "Transfer-Encoding: gzip, chunked\r\n",
+            chunked(b"{}"),
+            501,
+            "the mock decodes only the chunked transfer coding, not 'gzip'",
+        ),
+        (
+            "Transfer-Encoding: chunked\r\nContent-Length: 2\r\n",
+            chunked(b"{}"),
+            400,
+            "the request has both Transfer-Encoding and Content-Length",
+        ),
+    ],
+    ids=[
+        "bad-size",
+        "missing-crlf",
+        "over-limit",
+        "not-chunked-last",
+        "other-coding",
+        "with-content-length",
+    ],
+)
+def test_invalid_chunked_body_rejected(
+    mock: MockServer, headers: str, body: bytes, status: int, detail: str
+) -> None:
+    found = responses(exchange(mock.port, post(headers, body)))
+
+    assert len(found) == 1
+    assert found[0][0] == status
+    assert json.loads(found[0][1])["detail"] == detail
