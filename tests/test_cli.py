@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.conftest import run_arazzo
+from tests.conftest import REPLICATE, run_arazzo
 from tests.engine.conftest import OPENAPI, document
 from tests.support.http_server import Reply, ScriptedServer
 
@@ -220,3 +220,14 @@ def test_unknown_server_source_exits_2(flow: Path, api_server: ScriptedServer) -
     assert completed.returncode == 2
     assert "'typo'" in completed.stderr
     assert api_server.requests == []
+
+
+def test_mock_rejects_arazzo_document() -> None:
+    arazzo = REPLICATE / "arazzo" / "train-model-and-poll.arazzo.yaml"
+    scenario = REPLICATE / "scenarios" / "success.yaml"
+
+    completed = run_arazzo("mock", str(arazzo), "--scenario", str(scenario), timeout=20)
+
+    assert completed.returncode == 2
+    assert "listening on" not in completed.stdout
+    assert "not an OpenAPI description: it is an Arazzo document" in completed.stderr

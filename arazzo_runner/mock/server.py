@@ -117,6 +117,7 @@ class MockServer:
             raise DocumentError(
                 "the OpenAPI description must be an object", location=Location(uri)
             )
+        _check_openapi_version(openapi, uri)
         self.base_path = _base_path(openapi)
         self._masker = RequestMasker(openapi)
         self._bodies = BodyChecker(openapi, uri, cache, self.scenario.routes)
@@ -488,6 +489,40 @@ def _check_writable(path: Path) -> None:
             f"cannot open the log file {str(path)!r}: {exc.strerror}",
             hint="pass a --log path in an existing, writable directory",
         ) from exc
+
+
+def _check_openapi_version(document: dict[str, Any], uri: str) -> None:
+    """Raise unless ``document`` is an OpenAPI 3.x description.
+
+    Raises:
+        DocumentError: It is a Swagger 2.0 description, an Arazzo document,
+            another document without ``openapi``, or another OpenAPI version.
+    """
+    location = Location(uri)
+    if "swagger" in document:
+        raise DocumentError(
+            f"Swagger {document['swagger']} descriptions are not supported: "
+            "OpenAPI 3.x required",
+            location=location,
+            hint="convert the description to OpenAPI 3.0 or 3.1",
+        )
+    if "openapi" not in document:
+        reason = "it has no 'openapi' member"
+        if "arazzo" in document:
+            reason = "it is an Arazzo document"
+        raise DocumentError(
+            f"not an OpenAPI description: {reason}",
+            location=location,
+            hint="pass the OpenAPI description that the Arazzo document names "
+            "under sourceDescriptions",
+        )
+    # YAML reads an unquoted `openapi: 3.0` as a number, so compare its text.
+    version = str(document["openapi"])
+    if not version.startswith("3."):
+        raise DocumentError(
+            f"OpenAPI version {version!r} is not supported: OpenAPI 3.x required",
+            location=location,
+        )
 
 
 def _base_path(openapi: dict[str, Any]) -> str:

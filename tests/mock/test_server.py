@@ -367,3 +367,45 @@ def test_unwritable_log_is_input_error(scenario: Path, tmp_path: Path) -> None:
     log = tmp_path / "missing-directory" / "requests.jsonl"
     with pytest.raises(InputError, match="cannot open the log file"):
         MockServer(OPENAPI, scenario, log_path=log)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "arazzo: 1.0.1\ninfo: {title: t, version: '1'}\n",
+            "not an OpenAPI description: it is an Arazzo document",
+        ),
+        (
+            "info: {title: t, version: '1'}\npaths: {}\n",
+            "not an OpenAPI description: it has no 'openapi' member",
+        ),
+        (
+            "swagger: '2.0'\ninfo: {title: t, version: '1'}\npaths: {}\n",
+            "Swagger 2.0 descriptions are not supported: OpenAPI 3.x required",
+        ),
+        (
+            "openapi: 4.0.0\ninfo: {title: t, version: '1'}\npaths: {}\n",
+            "OpenAPI version '4.0.0' is not supported: OpenAPI 3.x required",
+        ),
+    ],
+    ids=["arazzo", "no-version", "swagger-2", "openapi-4"],
+)
+def test_non_openapi_document_rejected(
+    tmp_path: Path, scenario: Path, text: str, message: str
+) -> None:
+    document = tmp_path / "document.yaml"
+    document.write_text(text)
+
+    with pytest.raises(DocumentError) as raised:
+        MockServer(document, scenario)
+
+    assert raised.value.message == message
+
+
+def test_unquoted_openapi_version_accepted(tmp_path: Path, scenario: Path) -> None:
+    document = tmp_path / "openapi.yaml"
+    document.write_text("openapi: 3.0\ninfo: {title: t, version: '1'}\npaths: {}\n")
+
+    with MockServer(document, scenario) as server:
+        assert server.port > 0
