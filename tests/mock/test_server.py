@@ -176,6 +176,43 @@ def test_body_without_destination_gets_422(serve: Serve, scenario: Path) -> None
     assert "'destination' is a required property" in response.json()["detail"]
 
 
+def test_422_points_at_root(serve: Serve, scenario: Path) -> None:
+    _, client = serve(scenario)
+    response = client.post(CREATE, json={"input": {}}, headers=AUTH)
+    assert response.json()["detail"] == "/: 'destination' is a required property"
+
+
+def test_422_pointer_escapes_names(serve: Serve, tmp_path: Path) -> None:
+    openapi = tmp_path / "openapi.yaml"
+    openapi.write_text(
+        """
+openapi: 3.1.0
+info: {title: t, version: '1'}
+paths:
+  /items:
+    post:
+      requestBody:
+        content:
+          application/json:
+            schema:
+              type: object
+              properties:
+                a/b: {type: integer}
+                c~d: {type: integer}
+      responses: {'201': {description: created}}
+"""
+    )
+    scenario = tmp_path / "items.yaml"
+    scenario.write_text(
+        "routes:\n  - request: POST /items\n    responses: [{status: 201}]\n"
+    )
+    _, client = serve(scenario, openapi=openapi)
+    detail = client.post("/items", json={"a/b": "x", "c~d": "y"}).json()["detail"]
+    assert detail == (
+        "/a~1b: 'x' is not of type 'integer'; /c~0d: 'y' is not of type 'integer'"
+    )
+
+
 def test_422_lists_every_violation(serve: Serve, scenario: Path) -> None:
     _, client = serve(scenario)
     body = {"destination": "no-slash", "input": []}
