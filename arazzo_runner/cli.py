@@ -525,7 +525,9 @@ def conformance(
 ) -> None:
     """Run the conformance cases under PATHS (default: conformance/cases).
 
-    Exits with 0 when every case passed and 1 otherwise.
+    Exits with 0 when every case passed, 1 when a case failed or could not be
+    loaded, 2 when an option is invalid or no case matched, and 130 when
+    interrupted.
     """
     import tempfile
 
@@ -538,6 +540,13 @@ def conformance(
         run_cases,
     )
 
+    runner: CaseRunner = InProcessRunner()
+    if runner_command is not None:
+        try:
+            runner = CommandRunner(runner_command)
+        except InputError as exc:
+            _fail(f"--runner-command: {exc.message}", exc.hint)
+
     _setup_logging(0)
     # The runner's warnings about each case's document are part of that case's
     # result, so only errors (a crashed case, a mock failure) go to stderr.
@@ -546,14 +555,15 @@ def conformance(
     try:
         cases = discover_cases(roots, text_filter=text_filter)
     except ArazzoError as exc:
-        _fail(str(exc), exc.hint)
+        _fail(str(exc))
     if not cases:
         _fail("no conformance case matched", "check the paths and --filter")
-    runner: CaseRunner = (
-        CommandRunner(runner_command) if runner_command else InProcessRunner()
-    )
-    with tempfile.TemporaryDirectory(prefix="arazzo-conformance-") as folder:
-        outcomes = run_cases(cases, runner, jobs=jobs, work_folder=Path(folder))
+    try:
+        with tempfile.TemporaryDirectory(prefix="arazzo-conformance-") as folder:
+            outcomes = run_cases(cases, runner, jobs=jobs, work_folder=Path(folder))
+    except KeyboardInterrupt:
+        _echo_err("error: interrupted, so no report was printed")
+        sys.exit(EXIT_INTERRUPTED)
 
     renderers = {
         "text": report.render_text,

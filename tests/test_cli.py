@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.conftest import run_arazzo
+from tests.conftest import REPLICATE, run_arazzo
 from tests.engine.conftest import OPENAPI, document
 from tests.support.http_server import Reply, ScriptedServer
 
@@ -368,3 +368,14 @@ def test_missing_url_document_names_url(api_server: ScriptedServer) -> None:
     assert "status 404 Not Found" in completed.stderr
     assert "--source" not in completed.stderr
     assert "Traceback" not in completed.stderr
+
+
+def test_mock_rejects_arazzo_document() -> None:
+    arazzo = REPLICATE / "arazzo" / "train-model-and-poll.arazzo.yaml"
+    scenario = REPLICATE / "scenarios" / "success.yaml"
+
+    completed = run_arazzo("mock", str(arazzo), "--scenario", str(scenario), timeout=20)
+
+    assert completed.returncode == 2
+    assert "listening on" not in completed.stdout
+    assert "not an OpenAPI description: it is an Arazzo document" in completed.stderr

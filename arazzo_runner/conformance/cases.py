@@ -38,6 +38,10 @@ class Case:
 
     ``case_id`` is the folder's path relative to the root it was found under,
     with ``/`` separators, such as ``05-success-actions/goto-step-loop``.
+    ``load_error`` is set when :func:`discover_cases` found the folder but
+    could not load the case. Such a case fails with that reason, and its
+    other fields are placeholders, apart from the section and description
+    that a readable ``expected.yaml`` gives.
     """
 
     case_id: str
@@ -50,6 +54,7 @@ class Case:
     inputs_path: Path | None
     sources: tuple[MockSource, ...]
     expect: dict[str, Any] = field(default_factory=dict)
+    load_error: str | None = None
 
     def inputs(self) -> dict[str, Any]:
         """Return the input object, empty when the case has no inputs file."""
@@ -80,10 +85,12 @@ def load_case(folder: Path, *, root: Path | None = None) -> Case:
     path = folder / EXPECTED_FILE
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
+    except OSError as exc:
         raise DocumentError(
-            f"cannot read the case file: {exc}", location=Location(str(path))
+            f"cannot read the case file: {exc.strerror}", location=Location(str(path))
         ) from exc
+    except yaml.YAMLError as exc:
+        raise _yaml_error(exc, path) from exc
     errors = sorted(_validator().iter_errors(data), key=lambda e: list(e.path))
     if errors:
         first = errors[0]
@@ -125,6 +132,17 @@ def load_case(folder: Path, *, root: Path | None = None) -> Case:
     )
 
 
+def _yaml_error(exc: yaml.YAMLError, path: Path) -> DocumentError:
+    """Return a one-line error for a YAML syntax error, located at its mark."""
+    location = Location(str(path))
+    problem = str(exc)
+    if isinstance(exc, yaml.MarkedYAMLError) and exc.problem_mark is not None:
+        mark = exc.problem_mark
+        location = Location(str(path), line=mark.line + 1, column=mark.column + 1)
+        problem = str(exc.problem)
+    return DocumentError(f"invalid YAML in the case file: {problem}", location=location)
+
+
 def discover_cases(paths: list[Path], *, text_filter: str | None = None) -> list[Case]:
     """Find every case folder under ``paths``, sorted by case id.
 
@@ -132,8 +150,11 @@ def discover_cases(paths: list[Path], *, text_filter: str | None = None) -> list
     ``text_filter`` keeps the cases whose id or section contains it,
     ignoring case.
 
+    A case that cannot be loaded is still returned, with its reason in
+    ``load_error``, so that it is reported among the others.
+
     Raises:
-        DocumentError: a path does not exist, or a case file is invalid.
+        DocumentError: a path does not exist.
     """
     cases: dict[Path, Case] = {}
     for path in paths:
@@ -147,7 +168,10 @@ def discover_cases(paths: list[Path], *, text_filter: str | None = None) -> list
             if folder in cases:
                 continue  # already found under an earlier path
             base = root.resolve() if folder != root.resolve() else folder.parent
-            cases[folder] = load_case(folder, root=base)
+            try:
+                cases[folder] = load_case(folder, root=base)
+            except DocumentError as exc:
+                cases[folder] = _broken_case(folder, base, str(exc))
     found = list(cases.values())
     if text_filter:
         needle = text_filter.lower()
@@ -157,3 +181,29 @@ def discover_cases(paths: list[Path], *, text_filter: str | None = None) -> list
             if needle in case.case_id.lower() or needle in case.section.lower()
         ]
     return sorted(found, key=lambda case: case.case_id)
+
+
+def _broken_case(folder: Path, base: Path, reason: str) -> Case:
+    try:
+        data = yaml.safe_load((folder / EXPECTED_FILE).read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError):
+        data = None
+    if not isinstance(data, dict):
+        data = {}
+
+    def text(name: str) -> str:
+        value = data.get(name)
+        return " ".join(value.split()) if isinstance(value, str) else ""
+
+    return Case(
+        case_id=folder.relative_to(base).as_posix(),
+        folder=folder,
+        description=text("description"),
+        section=text("section"),
+        document=folder / "arazzo.yaml",
+        workflow_id=None,
+        strict=False,
+        inputs_path=None,
+        sources=(),
+        load_error=reason,
+    )

@@ -34,6 +34,70 @@ def _show(value: Any) -> str:
     return text if len(text) <= 300 else text[:297] + "..."
 
 
+# The JSON type of each member of a result that compare() reads, as
+# docs/results.md describes the result. Other members are not checked.
+_RESULT_TYPES = {
+    "status": "string",
+    "outputs": "object",
+    "steps": "array",
+    "warnings": "array",
+    "error": "object",
+}
+_STEP_TYPES = {
+    "stepId": "string",
+    "outcome": "string",
+    "attempts": "integer",
+    "statusCode": "integer",
+    "outputs": "object",
+}
+_ERROR_TYPES = {"kind": "string", "message": "string", "stepId": "string"}
+_ARTICLES = {"object": "an", "array": "an", "integer": "an", "string": "a"}
+
+
+def check_result_shape(result: dict[str, Any]) -> list[str]:
+    """Return one problem per member of a runner's result with the wrong JSON type.
+
+    A member that is absent or ``null`` is not checked, so that
+    :func:`compare` reports it as a difference when a case expects it.
+    """
+    problems = _check_members(result, _RESULT_TYPES, "")
+    for number, step in enumerate(_array(result.get("steps"))):
+        where = f"steps[{number}]"
+        if isinstance(step, dict):
+            problems.extend(_check_members(step, _STEP_TYPES, where + "."))
+        else:
+            problems.append(f"{where} must be an object")
+    for number, warning in enumerate(_array(result.get("warnings"))):
+        if not isinstance(warning, str):
+            problems.append(f"warnings[{number}] must be a string")
+    error = result.get("error")
+    if isinstance(error, dict):
+        problems.extend(_check_members(error, _ERROR_TYPES, "error."))
+    return problems
+
+
+def _check_members(
+    data: dict[str, Any], types: dict[str, str], prefix: str
+) -> list[str]:
+    problems = []
+    for name, expected in types.items():
+        value = data.get(name)
+        if value is not None and not _has_type(value, expected):
+            problems.append(f"{prefix}{name} must be {_ARTICLES[expected]} {expected}")
+    return problems
+
+
+def _has_type(value: Any, json_type: str) -> bool:
+    if json_type == "integer":
+        return isinstance(value, int) and not isinstance(value, bool)
+    python_type = {"string": str, "object": dict, "array": list}[json_type]
+    return isinstance(value, python_type)
+
+
+def _array(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
 def compare(
     expect: dict[str, Any],
     result: dict[str, Any],
@@ -42,7 +106,8 @@ def compare(
     """Return every difference between ``expect`` and what the run produced.
 
     ``result`` is the JSON result object that ``arazzo run --format json``
-    prints; ``requests`` are the mocks' log entries in the order received.
+    prints, and :func:`check_result_shape` must have accepted it. ``requests``
+    are the mocks' log entries in the order received.
     """
     differences: list[Difference] = []
     if result.get("status") != expect["status"]:

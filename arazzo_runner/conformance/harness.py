@@ -8,10 +8,14 @@ another Arazzo runner can be measured on the same cases.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
+import os
 import shlex
+import signal
 import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -21,7 +25,11 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from arazzo_runner.conformance.cases import Case
-from arazzo_runner.conformance.compare import Difference, compare
+from arazzo_runner.conformance.compare import (
+    Difference,
+    check_result_shape,
+    compare,
+)
 from arazzo_runner.engine.context import Limits
 from arazzo_runner.errors import ArazzoError, InputError, ValidationError
 from arazzo_runner.mock import MockServer
@@ -60,6 +68,9 @@ class CaseRunner(Protocol):
 
     def __call__(self, invocation: Invocation) -> dict[str, Any]: ...
 
+    def stop(self) -> None:
+        """End the runs in progress and start no more, when the suite is interrupted."""
+
 
 class InProcessRunner:
     """Run cases with this package's :class:`Runner`, without retry waits."""
@@ -90,6 +101,13 @@ class InProcessRunner:
             return _invalid(case, "invalid-arguments", exc.message)
         return result.to_dict()
 
+    def stop(self) -> None:
+        """Do nothing, because a run in a thread cannot be ended from outside.
+
+        The cases in progress finish first, which takes as long as their
+        requests to the mocks on 127.0.0.1.
+        """
+
 
 def _invalid(
     case: Case, kind: str, message: str, warnings: list[str] | None = None
@@ -108,31 +126,64 @@ class CommandRunner:
 
     The template is split like a POSIX shell line (no shell runs it).
     ``{document}``, ``{workflow}`` and ``{inputs}`` are replaced by the
-    document path, the workflow id (empty when the case names none) and the
-    inputs file path. A word containing ``{source}`` or ``{url}`` is repeated
-    once per mocked source with its name and base URL. The word ``{strict}``
-    becomes ``--strict`` for a strict case and is left out otherwise. The
-    executable must print one JSON result object on stdout, as ``arazzo run
-    --format json`` does; its exit code is not checked.
+    document path, the workflow id and the inputs file path. When the case
+    names no workflow, the word ``{workflow}`` is left out together with an
+    option word just before it (``--workflow {workflow}``), and so is a word
+    ``-OPTION={workflow}``. Elsewhere ``{workflow}`` then becomes empty text.
+    A word containing ``{source}`` or ``{url}`` is repeated once per mocked
+    source with its name and base URL. The word ``{strict}`` becomes
+    ``--strict`` for a strict case and is left out otherwise. The executable
+    must print one JSON result object on stdout, as ``arazzo run --format
+    json`` does; its exit code is not checked.
     """
 
     def __init__(self, template: str = DEFAULT_COMMAND) -> None:
+        """Split ``template`` into words.
+
+        Raises:
+            InputError: The template has an unclosed quotation mark or a
+                trailing escape, or has no words.
+        """
+        try:
+            words = shlex.split(template)
+        except ValueError as exc:
+            raise InputError(
+                f"cannot split {template!r} into words: {str(exc).lower()}",
+                hint="close each quotation mark, or escape a literal one with \\",
+            ) from exc
+        if not words:
+            raise InputError(
+                "the command is empty",
+                hint="give an executable and its arguments, such as the "
+                "default in conformance/README.md",
+            )
         self.template = template
-        self.words = shlex.split(template)
-        self.name = self.words[0] if self.words else "(empty command)"
+        self.words = words
+        self.name = words[0]
+        self._lock = threading.Lock()
+        self._running: set[subprocess.Popen[str]] = set()
+        self._stopped = False
 
     def command(self, invocation: Invocation) -> list[str]:
         """Return the argument list for one case."""
+        workflow_id = invocation.case.workflow_id or ""
         values = {
             "document": str(invocation.case.document),
-            "workflow": invocation.case.workflow_id or "",
+            "workflow": workflow_id,
             "inputs": str(invocation.inputs_path),
         }
         arguments: list[str] = []
-        for word in self.words:
+        for number, word in enumerate(self.words):
             if word == "{strict}":
                 if invocation.case.strict:
                     arguments.append("--strict")
+                continue
+            if not workflow_id and _names_workflow_only(word):
+                # No workflow id means "the only workflow", so the option that
+                # would name one is left out.
+                previous = self.words[number - 1] if number else ""
+                if word == "{workflow}" and _is_plain_option(previous):
+                    arguments.pop()
                 continue
             if "{source}" in word or "{url}" in word:
                 for source, url in invocation.servers.items():
@@ -143,11 +194,6 @@ class CommandRunner:
             for key, value in values.items():
                 word = word.replace("{" + key + "}", value)
             arguments.append(word)
-        if not invocation.case.workflow_id and "--workflow" in arguments:
-            # An empty workflow id means "the only workflow": drop the option.
-            position = arguments.index("--workflow")
-            if position + 1 < len(arguments) and arguments[position + 1] == "":
-                del arguments[position : position + 2]
         return arguments
 
     def __call__(self, invocation: Invocation) -> dict[str, Any]:
@@ -159,26 +205,88 @@ class CommandRunner:
         """
         arguments = self.command(invocation)
         try:
-            completed = subprocess.run(  # the user's own --runner-command, no shell
-                arguments,
-                capture_output=True,
-                text=True,
-                timeout=COMMAND_TIMEOUT_SECONDS,
-                check=False,
-            )
-        except (OSError, subprocess.TimeoutExpired) as exc:
+            returncode, stdout, stderr = self._execute(arguments)
+        except OSError as exc:
             raise RunnerError(f"the runner command failed: {exc}") from exc
         try:
-            data = json.loads(completed.stdout)
+            data = json.loads(stdout)
         except ValueError as exc:
-            stderr = completed.stderr.strip().splitlines()[-3:]
+            last_lines = stderr.strip().splitlines()[-3:]
             raise RunnerError(
                 f"the runner command printed no JSON object (exit code "
-                f"{completed.returncode}): {exc}; stderr: {' | '.join(stderr)}"
+                f"{returncode}): {exc}; stderr: {' | '.join(last_lines)}"
             ) from exc
         if not isinstance(data, dict):
             raise RunnerError("the runner command printed JSON that is not an object")
         return data
+
+    def stop(self) -> None:
+        """Kill each runner command in progress with its children; start no more."""
+        with self._lock:
+            self._stopped = True
+            running = list(self._running)
+        for process in running:
+            _kill_group(process)
+
+    def _execute(self, arguments: list[str]) -> tuple[int, str, str]:
+        """Run one command; return its exit code, stdout and stderr.
+
+        Raises:
+            OSError: The command could not start.
+            RunnerError: The command timed out, or :meth:`stop` was called
+                before it started.
+        """
+        with self._lock:
+            if self._stopped:
+                raise RunnerError("the run was interrupted before this case started")
+            # The user's own --runner-command, run without a shell. In a session
+            # of its own it leads a process group, which _kill_group ends with
+            # every child, and a terminal's Ctrl-C reaches only this process.
+            process = subprocess.Popen(
+                arguments,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                encoding="utf-8",
+                errors="replace",
+                start_new_session=True,
+            )
+            self._running.add(process)
+        try:
+            stdout, stderr = process.communicate(timeout=COMMAND_TIMEOUT_SECONDS)
+        except subprocess.TimeoutExpired as exc:
+            _kill_group(process)
+            process.communicate()
+            raise RunnerError(
+                f"the runner command timed out after {COMMAND_TIMEOUT_SECONDS:g} "
+                "seconds"
+            ) from exc
+        finally:
+            with self._lock:
+                self._running.discard(process)
+        return process.returncode, stdout, stderr
+
+
+def _kill_group(process: subprocess.Popen[str]) -> None:
+    """Kill ``process`` and, outside Windows, every process of its group."""
+    if sys.platform == "win32":
+        process.kill()
+        return
+    with contextlib.suppress(ProcessLookupError):  # the group has ended already
+        os.killpg(process.pid, signal.SIGKILL)
+
+
+def _names_workflow_only(word: str) -> bool:
+    """Return whether ``word`` is ``{workflow}`` or ``-OPTION={workflow}``."""
+    if word == "{workflow}":
+        return True
+    option, _, value = word.partition("=")
+    return value == "{workflow}" and _is_plain_option(option)
+
+
+def _is_plain_option(word: str) -> bool:
+    """Return whether ``word`` starts with ``-`` and has no placeholder."""
+    return word.startswith("-") and "{" not in word
 
 
 class RunnerError(ArazzoError):
@@ -211,6 +319,23 @@ def run_case(case: Case, runner: CaseRunner, work_folder: Path) -> CaseOutcome:
     """Start the case's mocks, run the case and compare the outcome."""
     started = time.perf_counter()
     outcome = CaseOutcome(case)
+    if case.load_error is not None:
+        outcome.error = case.load_error
+        return outcome
+    try:
+        _run_and_compare(case, runner, work_folder, outcome)
+    except ArazzoError as exc:
+        outcome.error = str(exc)
+    except Exception as exc:  # one broken case must not stop the suite
+        logger.exception("conformance case %s crashed", case.case_id)
+        outcome.error = f"{type(exc).__name__}: {exc}"
+    outcome.seconds = time.perf_counter() - started
+    return outcome
+
+
+def _run_and_compare(
+    case: Case, runner: CaseRunner, work_folder: Path, outcome: CaseOutcome
+) -> None:
     received: list[dict[str, Any]] = []
     lock = threading.Lock()
     mocks: dict[str, MockServer] = {}
@@ -227,21 +352,16 @@ def run_case(case: Case, runner: CaseRunner, work_folder: Path) -> CaseOutcome:
         servers = {name: mock.base_url for name, mock in mocks.items()}
         inputs_path = case.inputs_path or _empty_inputs(work_folder)
         outcome.result = runner(Invocation(case, servers, inputs_path))
-    except ArazzoError as exc:
-        outcome.error = str(exc)
-    except Exception as exc:  # one broken case must not stop the suite
-        logger.exception("conformance case %s crashed", case.case_id)
-        outcome.error = f"{type(exc).__name__}: {exc}"
     finally:
         for mock in mocks.values():
             mock.stop()
+        base_paths = {name: mock.base_path for name, mock in mocks.items()}
+        outcome.requests = [_localized(entry, base_paths) for entry in received]
 
-    base_paths = {name: mock.base_path for name, mock in mocks.items()}
-    outcome.requests = [_localized(entry, base_paths) for entry in received]
-    if outcome.result is not None:
-        outcome.differences = compare(case.expect, outcome.result, outcome.requests)
-    outcome.seconds = time.perf_counter() - started
-    return outcome
+    problems = check_result_shape(outcome.result)
+    if problems:
+        raise RunnerError("runner output: " + "; ".join(problems))
+    outcome.differences = compare(case.expect, outcome.result, outcome.requests)
 
 
 def _collector(
@@ -278,8 +398,14 @@ def run_cases(
     work_folder: Path,
     on_outcome: Callable[[CaseOutcome], None] | None = None,
 ) -> list[CaseOutcome]:
-    """Run ``cases`` on ``jobs`` threads; return the outcomes in case order."""
-    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+    """Run ``cases`` on ``jobs`` threads; return the outcomes in case order.
+
+    On KeyboardInterrupt the cases not started are cancelled and
+    ``runner.stop()`` ends the ones in progress. Their mocks are stopped
+    before the interrupt is raised again.
+    """
+    pool = ThreadPoolExecutor(max_workers=max(1, jobs))
+    try:
         futures = [pool.submit(run_case, case, runner, work_folder) for case in cases]
         outcomes = []
         for future in futures:
@@ -287,4 +413,10 @@ def run_cases(
             if on_outcome is not None:
                 on_outcome(outcome)
             outcomes.append(outcome)
-    return outcomes
+        return outcomes
+    except KeyboardInterrupt:
+        pool.shutdown(wait=False, cancel_futures=True)
+        runner.stop()
+        raise
+    finally:
+        pool.shutdown(wait=True)

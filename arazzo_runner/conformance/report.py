@@ -29,7 +29,8 @@ def render_text(outcomes: list[CaseOutcome]) -> str:
     for outcome in failed:
         lines.append("")
         lines.append(f"FAILED {outcome.case.case_id}")
-        lines.append(f"  checks: {outcome.case.description}")
+        if outcome.case.description:
+            lines.append(f"  checks: {outcome.case.description}")
         lines.extend(f"  {problem}" for problem in outcome.problems())
     lines.append("")
     lines.append(summary_line(outcomes))

@@ -134,10 +134,16 @@ def _json_media(content: dict[str, Any]) -> Any:
 
 
 def _describe(error: jsonschema.ValidationError) -> str:
-    if not error.absolute_path:
-        return error.message
-    pointer = "".join(f"/{segment}" for segment in error.absolute_path)
-    return f"{pointer}: {error.message}"
+    """Return ``POINTER: message``, where ``/`` is the whole body.
+
+    The pointer escapes ``~`` and ``/`` in member names as RFC 6901 section 3
+    requires. A missing member is reported at the object that lacks it.
+    """
+    pointer = "".join(
+        "/" + str(segment).replace("~", "~0").replace("/", "~1")
+        for segment in error.absolute_path
+    )
+    return f"{pointer or '/'}: {error.message}"
 
 
 def _nullable_to_type(schema: Any) -> Any:

@@ -15,7 +15,7 @@ import logging
 import socket
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -25,6 +25,7 @@ from urllib.parse import parse_qs, urlsplit
 from arazzo_runner.document.sources import DocumentCache, is_remote
 from arazzo_runner.errors import DocumentError, InputError, Location
 from arazzo_runner.mock.bodies import BodyChecker
+from arazzo_runner.mock.framing import MAX_BODY_BYTES, FramingError, read_body
 from arazzo_runner.mock.placeholders import RequestValues, fill
 from arazzo_runner.mock.scenario import MockResponse, Route, Scenario, load_scenario
 from arazzo_runner.mock.secrets import RequestMasker
@@ -33,6 +34,7 @@ logger = logging.getLogger(__name__)
 
 # How often the serving loop checks for a stop request, in seconds.
 _POLL_INTERVAL = 0.05
+_TITLES = {400: "Bad request", 413: "Content too large", 501: "Not implemented"}
 _UNAUTHORIZED = {
     "title": "Unauthenticated",
     "detail": "You did not pass a valid authentication token",
@@ -81,6 +83,7 @@ class MockServer:
         log_path: Path | None = None,
         mask_secrets: bool = True,
         on_request: Callable[[dict[str, Any]], None] | None = None,
+        max_body_bytes: int = MAX_BODY_BYTES,
     ) -> None:
         """Load the description and scenario and bind 127.0.0.1:``port``.
 
@@ -95,6 +98,8 @@ class MockServer:
                 harness turns this off to check those headers.
             on_request: Called with each log entry as it is recorded, so that
                 several mocks can feed one list in the order of arrival.
+            max_body_bytes: The largest request body read, in bytes. A
+                request that announces a larger one gets 413.
 
         Raises:
             DocumentError: The description or the scenario cannot be read or
@@ -112,12 +117,14 @@ class MockServer:
             raise DocumentError(
                 "the OpenAPI description must be an object", location=Location(uri)
             )
+        _check_openapi_version(openapi, uri)
         self.base_path = _base_path(openapi)
         self._masker = RequestMasker(openapi)
         self._bodies = BodyChecker(openapi, uri, cache, self.scenario.routes)
         self.log_path = log_path
         self.mask_secrets = mask_secrets
         self.on_request = on_request
+        self.max_body_bytes = max_body_bytes
         if log_path is not None:
             _check_writable(log_path)
         self.requests: list[dict[str, Any]] = []
@@ -339,22 +346,31 @@ def _handler_class(mock: MockServer) -> type[BaseHTTPRequestHandler]:
         def log_message(self, format: str, *args: Any) -> None:
             logger.debug("mock: " + format, *args)
 
-        def _handle(self) -> None:
-            # NOTE: bodies sent with chunked transfer coding (no Content-Length)
-            # are read as empty.
-            length = int(self.headers.get("Content-Length") or 0)
-            body = self.rfile.read(length) if length else b""
-            headers = dict(self.headers.items())
+        def handle(self) -> None:
             try:
-                reply = mock.respond(self.command, self.path, headers, body)
-            except DocumentError as exc:
-                logger.error(
-                    "mock: failed to build the response to %s %s: %s",
-                    self.command,
-                    self.path,
+                super().handle()
+            except ConnectionError as exc:
+                # A client that hangs up early is normal for a test server, so
+                # this is not worth socketserver's traceback on stderr.
+                self.close_connection = True
+                logger.info(
+                    "mock: client %s:%s closed the connection during %r: %s",
+                    *self.client_address[:2],
+                    getattr(self, "requestline", ""),
                     exc,
                 )
-                reply = Reply.problem(500, f"scenario error: {exc}", "Mock error")
+
+        def _handle(self) -> None:
+            headers = dict(self.headers.items())
+            try:
+                body = read_body(
+                    self.rfile, self.headers, max_bytes=mock.max_body_bytes
+                )
+            except FramingError as exc:
+                body = b""
+                reply = self._rejected(exc)
+            else:
+                reply = self._reply(headers, body)
             # Recorded before sending, so a client that has the response
             # finds the request in ``requests`` and in the log file.
             entry = _log_entry(self.command, self.path, headers, body, reply)
@@ -362,6 +378,30 @@ def _handler_class(mock: MockServer) -> type[BaseHTTPRequestHandler]:
                 entry = mock._masker.mask(entry)
             mock.record(entry)
             self._send(reply)
+
+        def _reply(self, headers: dict[str, str], body: bytes) -> Reply:
+            try:
+                return mock.respond(self.command, self.path, headers, body)
+            except DocumentError as exc:
+                logger.error(
+                    "mock: failed to build the response to %s %s: %s",
+                    self.command,
+                    self.path,
+                    exc,
+                )
+                return Reply.problem(500, f"scenario error: {exc}", "Mock error")
+
+        def _rejected(self, exc: FramingError) -> Reply:
+            logger.warning(
+                "mock: rejected %s %s with %d: %s",
+                self.command,
+                self.path,
+                exc.status,
+                exc.message,
+            )
+            # The unread rest of the body would be taken for the next request.
+            reply = Reply.problem(exc.status, exc.message, _TITLES[exc.status])
+            return replace(reply, headers={"Connection": "close"})
 
         def _send(self, reply: Reply) -> None:
             if reply.close:
@@ -449,6 +489,40 @@ def _check_writable(path: Path) -> None:
             f"cannot open the log file {str(path)!r}: {exc.strerror}",
             hint="pass a --log path in an existing, writable directory",
         ) from exc
+
+
+def _check_openapi_version(document: dict[str, Any], uri: str) -> None:
+    """Raise unless ``document`` is an OpenAPI 3.x description.
+
+    Raises:
+        DocumentError: It is a Swagger 2.0 description, an Arazzo document,
+            another document without ``openapi``, or another OpenAPI version.
+    """
+    location = Location(uri)
+    if "swagger" in document:
+        raise DocumentError(
+            f"Swagger {document['swagger']} descriptions are not supported: "
+            "OpenAPI 3.x required",
+            location=location,
+            hint="convert the description to OpenAPI 3.0 or 3.1",
+        )
+    if "openapi" not in document:
+        reason = "it has no 'openapi' member"
+        if "arazzo" in document:
+            reason = "it is an Arazzo document"
+        raise DocumentError(
+            f"not an OpenAPI description: {reason}",
+            location=location,
+            hint="pass the OpenAPI description that the Arazzo document names "
+            "under sourceDescriptions",
+        )
+    # YAML reads an unquoted `openapi: 3.0` as a number, so compare its text.
+    version = str(document["openapi"])
+    if not version.startswith("3."):
+        raise DocumentError(
+            f"OpenAPI version {version!r} is not supported: OpenAPI 3.x required",
+            location=location,
+        )
 
 
 def _base_path(openapi: dict[str, Any]) -> str:

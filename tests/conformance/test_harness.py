@@ -12,7 +12,7 @@ import yaml
 from arazzo_runner.conformance import InProcessRunner, load_case, run_cases
 from arazzo_runner.conformance.cases import discover_cases
 from arazzo_runner.errors import DocumentError
-from tests.conftest import ROOT, arazzo_command
+from tests.conftest import ROOT, arazzo_command, run_arazzo
 
 SOURCE_CASE = (
     ROOT / "conformance" / "cases" / "02-workflow" / "outputs-map-step-outputs"
@@ -149,3 +149,85 @@ def test_filter_matches_id_and_section(tmp_path: Path) -> None:
 
     assert [case.case_id for case in by_id] == ["sample/one"]
     assert [case.case_id for case in by_section] == ["other/two", "sample/one"]
+
+
+def _break_cases(tmp_path: Path) -> None:
+    """Add three broken cases beside a copy of the sample case."""
+    cases = tmp_path / "cases"
+    shutil.copytree(SOURCE_CASE, cases / "sample" / "good")
+    _copy_case(tmp_path, {"bogus": 1})
+    bad_yaml = cases / "sample" / "bad-yaml"
+    shutil.copytree(SOURCE_CASE, bad_yaml)
+    (bad_yaml / "expected.yaml").write_text('description: "x\nexpect: [\n')
+    no_scenario = cases / "sample" / "no-scenario"
+    shutil.copytree(SOURCE_CASE, no_scenario)
+    (no_scenario / "scenario.yaml").unlink()
+
+
+def test_broken_cases_are_discovered(tmp_path: Path) -> None:
+    _break_cases(tmp_path)
+
+    found = discover_cases([tmp_path / "cases"])
+
+    errors = {case.case_id: case.load_error for case in found}
+    assert list(errors) == [
+        "sample/bad-yaml",
+        "sample/good",
+        "sample/no-scenario",
+        "sample/wrong-output",
+    ]
+    assert errors["sample/good"] is None
+    assert (
+        "expected.yaml:3:1: invalid YAML in the case file: found unexpected end"
+        in str(errors["sample/bad-yaml"])
+    )
+    assert "does not exist: scenario.yaml" in str(errors["sample/no-scenario"])
+    assert "invalid case file at /expect" in str(errors["sample/wrong-output"])
+
+
+def test_broken_case_keeps_section(tmp_path: Path) -> None:
+    _copy_case(tmp_path, {"bogus": 1})
+
+    [case] = discover_cases([tmp_path / "cases"])
+
+    assert case.section == "Workflow Object"
+    assert case.description.startswith("Workflow outputs are evaluated")
+
+
+def test_broken_case_fails_with_reason(tmp_path: Path) -> None:
+    _break_cases(tmp_path)
+    found = discover_cases([tmp_path / "cases"])
+
+    outcomes = run_cases(found, InProcessRunner(), jobs=2, work_folder=tmp_path)
+
+    passed = {outcome.case.case_id: outcome.passed for outcome in outcomes}
+    assert passed == {
+        "sample/bad-yaml": False,
+        "sample/good": True,
+        "sample/no-scenario": False,
+        "sample/wrong-output": False,
+    }
+    assert outcomes[0].error == outcomes[0].case.load_error
+
+
+def test_cli_runs_cases_beside_broken(tmp_path: Path) -> None:
+    _break_cases(tmp_path)
+
+    completed = run_arazzo("conformance", str(tmp_path / "cases"))
+
+    lines = completed.stdout.splitlines()
+    assert completed.returncode == 1
+    assert lines[-1] == "1 passed, 3 failed"
+    assert "FAILED sample/bad-yaml" in lines
+    assert "FAILED sample/no-scenario" in lines
+    assert "FAILED sample/wrong-output" in lines
+    assert completed.stderr == ""
+
+
+def test_cli_prints_case_hint_once(tmp_path: Path) -> None:
+    _copy_case(tmp_path, {"status": "maybe"})
+
+    completed = run_arazzo("conformance", str(tmp_path / "cases"))
+
+    output = completed.stdout + completed.stderr
+    assert output.count("see conformance/README.md for the case format") == 1

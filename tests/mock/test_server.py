@@ -176,6 +176,43 @@ def test_body_without_destination_gets_422(serve: Serve, scenario: Path) -> None
     assert "'destination' is a required property" in response.json()["detail"]
 
 
+def test_422_points_at_root(serve: Serve, scenario: Path) -> None:
+    _, client = serve(scenario)
+    response = client.post(CREATE, json={"input": {}}, headers=AUTH)
+    assert response.json()["detail"] == "/: 'destination' is a required property"
+
+
+def test_422_pointer_escapes_names(serve: Serve, tmp_path: Path) -> None:
+    openapi = tmp_path / "openapi.yaml"
+    openapi.write_text(
+        """
+openapi: 3.1.0
+info: {title: t, version: '1'}
+paths:
+  /items:
+    post:
+      requestBody:
+        content:
+          application/json:
+            schema:
+              type: object
+              properties:
+                a/b: {type: integer}
+                c~d: {type: integer}
+      responses: {'201': {description: created}}
+"""
+    )
+    scenario = tmp_path / "items.yaml"
+    scenario.write_text(
+        "routes:\n  - request: POST /items\n    responses: [{status: 201}]\n"
+    )
+    _, client = serve(scenario, openapi=openapi)
+    detail = client.post("/items", json={"a/b": "x", "c~d": "y"}).json()["detail"]
+    assert detail == (
+        "/a~1b: 'x' is not of type 'integer'; /c~0d: 'y' is not of type 'integer'"
+    )
+
+
 def test_422_lists_every_violation(serve: Serve, scenario: Path) -> None:
     _, client = serve(scenario)
     body = {"destination": "no-slash", "input": []}
@@ -367,3 +404,45 @@ def test_unwritable_log_is_input_error(scenario: Path, tmp_path: Path) -> None:
     log = tmp_path / "missing-directory" / "requests.jsonl"
     with pytest.raises(InputError, match="cannot open the log file"):
         MockServer(OPENAPI, scenario, log_path=log)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "arazzo: 1.0.1\ninfo: {title: t, version: '1'}\n",
+            "not an OpenAPI description: it is an Arazzo document",
+        ),
+        (
+            "info: {title: t, version: '1'}\npaths: {}\n",
+            "not an OpenAPI description: it has no 'openapi' member",
+        ),
+        (
+            "swagger: '2.0'\ninfo: {title: t, version: '1'}\npaths: {}\n",
+            "Swagger 2.0 descriptions are not supported: OpenAPI 3.x required",
+        ),
+        (
+            "openapi: 4.0.0\ninfo: {title: t, version: '1'}\npaths: {}\n",
+            "OpenAPI version '4.0.0' is not supported: OpenAPI 3.x required",
+        ),
+    ],
+    ids=["arazzo", "no-version", "swagger-2", "openapi-4"],
+)
+def test_non_openapi_document_rejected(
+    tmp_path: Path, scenario: Path, text: str, message: str
+) -> None:
+    document = tmp_path / "document.yaml"
+    document.write_text(text)
+
+    with pytest.raises(DocumentError) as raised:
+        MockServer(document, scenario)
+
+    assert raised.value.message == message
+
+
+def test_unquoted_openapi_version_accepted(tmp_path: Path, scenario: Path) -> None:
+    document = tmp_path / "openapi.yaml"
+    document.write_text("openapi: 3.0\ninfo: {title: t, version: '1'}\npaths: {}\n")
+
+    with MockServer(document, scenario) as server:
+        assert server.port > 0

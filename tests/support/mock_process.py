@@ -13,6 +13,7 @@ class MockProcess:
 
     def __init__(self, command: str, openapi: Path, scenario: Path, log: Path) -> None:
         self.log = log
+        self.stderr: str | None = None
         self.process = subprocess.Popen(
             [
                 command,
@@ -43,12 +44,15 @@ class MockProcess:
             return []
         return [json.loads(line) for line in self.log.read_text().splitlines() if line]
 
-    def stop(self) -> None:
+    def stop(self) -> str:
+        """Stop the process and return what it wrote to stderr; repeats return it too."""
+        if self.stderr is not None:
+            return self.stderr
         self.process.terminate()
         try:
-            self.process.wait(timeout=5)
+            _, stderr = self.process.communicate(timeout=5)
         except subprocess.TimeoutExpired:
             self.process.kill()
-        for stream in (self.process.stdout, self.process.stderr):
-            if stream:
-                stream.close()
+            _, stderr = self.process.communicate()
+        self.stderr = stderr or ""
+        return self.stderr
