@@ -14,6 +14,7 @@ loads them.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from types import TracebackType
 from typing import Any
 
 from arazzo_runner.errors import ExpressionSyntaxError
@@ -85,6 +86,14 @@ class XPathQuery:
                 text=text,
                 index=_error_index(error, text),
             ) from None
+        except Exception as error:  # noqa: BLE001
+            # elementpath fails with other exceptions on some text, and with
+            # RecursionError on deep nesting. Document text must not crash
+            # the load, so each becomes a syntax error.
+            # NOTE: elementpath 5.1.4 raises AssertionError on a braced URI
+            # literal that starts with a digit, so the valid 'Q{0}a' is
+            # rejected here too.
+            raise _unexpected_error(error, text) from None
         return cls(text, version, token)
 
     def evaluate(self, document: Any) -> tuple[bool, str]:
@@ -107,6 +116,8 @@ class XPathQuery:
             passed = bool(token.boolean_value(result))
         except ElementPathError as error:
             raise XPathEvaluationError(f"{error.code}: {error.message}") from error
+        except Exception as error:  # noqa: BLE001 - see XPathQuery.compile
+            raise XPathEvaluationError(_failure_name(error)) from error
         return passed, _describe(result)
 
 
@@ -143,6 +154,42 @@ def _error_index(error: Any, text: str) -> int:
     if isinstance(span, tuple) and span and isinstance(span[0], int):
         return int(span[0])
     return len(text)
+
+
+def _unexpected_error(error: Exception, text: str) -> ExpressionSyntaxError:
+    """Return the syntax error for an exception that is not an ElementPathError."""
+    if isinstance(error, RecursionError):
+        reason = "it is nested too deeply"
+    else:
+        reason = f"elementpath failed with {_failure_name(error)}"
+    return ExpressionSyntaxError(
+        f"cannot parse XPath expression {text!r}: {reason}",
+        text=text,
+        index=_failing_token_index(error.__traceback__),
+        hint="rewrite the expression near the caret",
+    )
+
+
+def _failure_name(error: Exception) -> str:
+    message = str(error)
+    name = type(error).__name__
+    return f"{name}: {message}" if message else name
+
+
+def _failing_token_index(traceback: TracebackType | None) -> int:
+    """Return where the token that the parser was reading starts, else 0.
+
+    The exception carries no token, so this takes the innermost stack frame
+    that runs a method of an elementpath token, which has a ``span``.
+    """
+    index = 0
+    while traceback is not None:
+        token = traceback.tb_frame.f_locals.get("self")
+        span = getattr(token, "span", None)
+        if isinstance(span, tuple) and span and isinstance(span[0], int):
+            index = span[0]
+        traceback = traceback.tb_next
+    return index
 
 
 def _describe(result: Any) -> str:

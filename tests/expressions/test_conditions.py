@@ -230,7 +230,30 @@ ERRORS = [
     ("jsonpath in simple", '$.status == "x"', "type 'jsonpath'", 0),
     ("expression error index", "1 == $inputs.a#b", "must start with '/'", 15),
     ("embedded braces", "{$statusCode} == 200", "without braces", 0),
+    (
+        "parentheses too deep",
+        "(" * 33 + "true" + ")" * 33,
+        "nests '(' and '!' more than 32 levels deep",
+        32,
+    ),
+    ("negations too deep", "!" * 33 + "true", "more than 32 levels deep", 32),
+    (
+        "too many operators",
+        " || ".join(["true"] * 102),
+        "condition has more than 100 operators",
+        805,
+    ),
 ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["(" * 32 + "true" + ")" * 32, " && ".join(["true"] * 101)],
+    ids=["deepest nesting", "most operators"],
+)
+def test_condition_limits_inclusive(text: str) -> None:
+    condition = parse_condition(text)
+    assert parse_condition(str(condition)) == condition
 
 
 @pytest.mark.parametrize(

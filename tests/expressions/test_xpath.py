@@ -1,0 +1,143 @@
+"""XPath criteria: parser failures, namespaces and the XPath 1.0 comparison rules."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from arazzo_runner.errors import ExpressionSyntaxError
+from arazzo_runner.expressions.criteria import compile_criterion
+from tests.conftest import run_arazzo
+from tests.expressions.conftest import make_scope
+from tests.validate.conftest import valid_document, write_documents
+
+VERSIONS: list[Any] = [
+    "xpath",
+    {"type": "xpath", "version": "xpath-30"},
+    {"type": "xpath", "version": "xpath-20"},
+    {"type": "xpath", "version": "xpath-10"},
+]
+
+
+def compile_xpath(text: str, kind: Any = "xpath") -> Any:
+    return compile_criterion(text, context="$response.body", type=kind)
+
+
+# Failures inside elementpath
+
+
+@pytest.mark.parametrize(
+    ("text", "index"),
+    [("Q{0", 0), ("Q{0)map{", 0), ("1 + Q{0", 4), ("a[Q{0]", 2)],
+    ids=["shortest", "audit text", "after operator", "in predicate"],
+)
+def test_parser_assertion_is_syntax_error(text: str, index: int) -> None:
+    with pytest.raises(ExpressionSyntaxError) as caught:
+        compile_xpath(text)
+    assert caught.value.message.startswith(f"cannot parse XPath expression {text!r}")
+    assert "AssertionError" in caught.value.message
+    assert caught.value.index == index
+
+
+@pytest.mark.parametrize("kind", VERSIONS, ids=["3.1", "3.0", "2.0", "1.0"])
+def test_deep_nesting_is_syntax_error(kind: Any) -> None:
+    text = "(" * 600 + "1" + ")" * 600
+    with pytest.raises(ExpressionSyntaxError, match="nested too deeply"):
+        compile_xpath(text, kind)
+
+
+def test_validate_reports_parser_failure(tmp_path: Path) -> None:
+    document = valid_document()
+    step = document["workflows"][0]["steps"][0]
+    step["successCriteria"] = [
+        {"condition": "Q{0", "context": "$response.body", "type": "xpath"}
+    ]
+    completed = run_arazzo("validate", str(write_documents(tmp_path, document)))
+    assert completed.returncode == 1
+    assert "Traceback" not in completed.stderr
+    assert "cannot parse XPath expression 'Q{0'" in completed.stdout
+    assert "\n  Q{0\n  ^ (at /workflows/0/steps/0/successCriteria/0/condition)" in (
+        completed.stdout
+    )
+
+
+# Random text: the XPath path either compiles or raises a syntax error.
+
+XPATH_PIECES = [
+    "Q{",
+    "Q{0",
+    "Q{0}",
+    "Q{urn:a}",
+    "}",
+    "{",
+    "map{",
+    "array{",
+    "0",
+    "1.5e3",
+    "a",
+    "b:c",
+    "p:",
+    ":",
+    "*",
+    "/",
+    "//",
+    "@",
+    "[",
+    "]",
+    "(",
+    ")",
+    "(:",
+    ":)",
+    "'",
+    '"',
+    "=",
+    "!=",
+    "<",
+    ">",
+    "!",
+    "=>",
+    "#",
+    "#1",
+    "$",
+    "$x",
+    ",",
+    "..",
+    ".",
+    " ",
+    "\n",
+    "and",
+    "or",
+    "let",
+    "for",
+    "in",
+    "return",
+    "if",
+    "function(",
+    "node()",
+    "text()",
+    "ancestor::",
+    "count(",
+    "é",
+    "\x00",
+]
+XPATH_TEXT = st.one_of(
+    st.lists(st.sampled_from(XPATH_PIECES), min_size=1, max_size=10).map("".join),
+    st.text(max_size=30),
+)
+XML = "<r xmlns:p='urn:p'><p:b n='1'>2</p:b><c/></r>"
+
+
+@settings(max_examples=400)
+@given(XPATH_TEXT, st.sampled_from(VERSIONS))
+def test_xpath_compile_never_crashes(text: str, kind: Any) -> None:
+    try:
+        criterion = compile_xpath(text, kind)
+    except ExpressionSyntaxError as error:
+        assert 0 <= error.index <= len(error.text)
+        return
+    result = criterion.evaluate(make_scope(XML))
+    assert isinstance(result.passed, bool)
