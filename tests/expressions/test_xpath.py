@@ -65,6 +65,70 @@ def test_validate_reports_parser_failure(tmp_path: Path) -> None:
     )
 
 
+# Namespace prefixes
+
+NESTED_NAMESPACES = (
+    "<r xmlns:a='urn:a'><a:x>1</a:x>"
+    "<m xmlns:b='urn:b1'><b:z>2</b:z></m>"
+    "<n xmlns:b='urn:b2'><b:z>3</b:z></n></r>"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "passed"),
+    [
+        ("/r/a:x = '1'", True),
+        ("//b:z = '2'", True),
+        ("count(//b:z) = 1", True),
+        ("//b:z = '3'", False),
+        ("//m/b:z and //n/*[local-name() = 'z']", True),
+    ],
+    ids=["root", "below root", "first wins", "second ignored", "mixed"],
+)
+@pytest.mark.parametrize("kind", VERSIONS, ids=["3.1", "3.0", "2.0", "1.0"])
+def test_prefix_declared_anywhere(text: str, passed: bool, kind: Any) -> None:
+    result = compile_xpath(text, kind).evaluate(make_scope(NESTED_NAMESPACES))
+    assert result.passed is passed
+
+
+def test_undeclared_prefix_fails_evaluation() -> None:
+    result = compile_xpath("//c:z").evaluate(make_scope(NESTED_NAMESPACES))
+    assert result.passed is False
+    assert result.reason == (
+        "evaluation failed: namespace prefix 'c' is not declared in the context"
+        " document"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "message", "index"),
+    [
+        ("//a:b[", "unexpected end of source", 6),
+        ("//a:b ==== 1", "unexpected '=' operator", 7),
+        ("a:b/c:d[", "unexpected end of source", 8),
+    ],
+    ids=["unclosed predicate", "repeated operator", "two prefixes"],
+)
+@pytest.mark.parametrize("kind", VERSIONS, ids=["3.1", "3.0", "2.0", "1.0"])
+def test_prefixed_syntax_checked_at_compile(
+    text: str, message: str, index: int, kind: Any
+) -> None:
+    with pytest.raises(ExpressionSyntaxError) as caught:
+        compile_xpath(text, kind)
+    assert caught.value.message == f"invalid XPath expression {text!r}: {message}"
+    assert caught.value.index == index
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["p:f(1) = 1", "p:count(//a) = 1"],
+    ids=["unknown function", "function in another namespace"],
+)
+def test_namespace_dependent_errors_wait(text: str) -> None:
+    criterion = compile_xpath(text)
+    assert criterion.query.prefixes == ("p",)
+
+
 # Random text: the XPath path either compiles or raises a syntax error.
 
 XPATH_PIECES = [

@@ -382,6 +382,18 @@ CASES: list[tuple[str, list[Any], str, str, str]] = [
         f"{STEP0}/successCriteria/0/condition",
     ),
     (
+        "xpath-prefixed-syntax",
+        [
+            set_at(
+                f"{STEP0}/successCriteria",
+                [{"context": "$response.body", "condition": "//a:b[", "type": "xpath"}],
+            )
+        ],
+        "error",
+        "expression-syntax",
+        f"{STEP0}/successCriteria/0/condition",
+    ),
+    (
         "type-without-context",
         [
             set_at(
