@@ -59,7 +59,9 @@ def _make_parser(version: str, namespaces: dict[str, str]) -> Any:
         )
     if version == "xpath-20":
         return elementpath.XPath2Parser(namespaces)
-    return elementpath.XPath1Parser(namespaces)
+    from arazzo_runner.expressions._xpath1 import XPath1ComparisonParser
+
+    return XPath1ComparisonParser(namespaces)
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from arazzo_runner.errors import ExpressionSyntaxError
+from arazzo_runner.expressions._xpath1 import to_number
 from arazzo_runner.expressions.criteria import compile_criterion
 from tests.conftest import run_arazzo
 from tests.expressions.conftest import make_scope
@@ -127,6 +129,78 @@ def test_prefixed_syntax_checked_at_compile(
 def test_namespace_dependent_errors_wait(text: str) -> None:
     criterion = compile_xpath(text)
     assert criterion.query.prefixes == ("p",)
+
+
+# XPath 1.0 comparisons (XPath 1.0 section 3.4)
+
+XPATH1 = {"type": "xpath", "version": "xpath-10"}
+NUMBERS = "<r><y>2</y><x>1</x><s>abc</s><e/><w> 3 </w><f>1e3</f></r>"
+XPATH1_COMPARISONS = [
+    # A node-set and a number: each string-value is converted to a number.
+    ("node-set = number", "/r/y = 2", True),
+    ("number = node-set", "2 = /r/y", True),
+    ("node-set = decimal", "/r/y = 2.0", True),
+    ("node-set != number", "/r/y != 2", False),
+    ("some node = number", "/r/* = 1", True),
+    ("wildcard name test", "/r/*[local-name() = 'x'] = 1", True),
+    ("node-set < number", "/r/y < 3", True),
+    ("number > node-set", "3 > /r/y", True),
+    ("whitespace around number", "/r/w = 3", True),
+    ("exponent is not a number", "/r/f = 1000", False),
+    ("text is not a number", "/r/s < 3", False),
+    ("empty node-set = number", "/r/none = 0", False),
+    ("empty node-set != number", "/r/none != 0", False),
+    # A node-set and a string: string-values are compared as strings.
+    ("node-set = string", "/r/s = 'abc'", True),
+    ("node-set = other case", "/r/s = 'ABC'", False),
+    ("empty element = empty string", "/r/e = ''", True),
+    ("node-set < numeric string", "/r/y < '10'", True),
+    # A node-set and a boolean: the node-set becomes a boolean.
+    ("node-set = true", "/r/y = true()", True),
+    ("empty node-set = false", "/r/none = false()", True),
+    ("empty node-set != true", "/r/none != true()", True),
+    ("node-set = false", "/r/y = false()", False),
+    # Two node-sets: some pair of string-values compares true.
+    ("node-sets equal", "/r/* = /r/y", True),
+    ("node-sets differ", "/r/x = /r/y", False),
+    ("node-sets ordered", "/r/y > /r/x", True),
+    # Neither is a node-set.
+    ("string = number", "string(/r/y) = 2", True),
+    ("boolean = number", "true() = 1", True),
+    ("false = zero", "0 = false()", True),
+    ("false = empty string", "'' = false()", True),
+    ("strings keep case", "'a' = 'A'", False),
+    ("number < string", "1 < '2'", True),
+    ("predicate", "/r/*[. = 2]", True),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "passed"),
+    [row[1:] for row in XPATH1_COMPARISONS],
+    ids=[row[0] for row in XPATH1_COMPARISONS],
+)
+def test_xpath1_comparison_rule(text: str, passed: bool) -> None:
+    result = compile_xpath(text, XPATH1).evaluate(make_scope(NUMBERS))
+    assert result.passed is passed
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("2", 2.0), (" -1.5\n", -1.5), (".5", 0.5), ("7.", 7.0), (True, 1.0)],
+    ids=["integer", "whitespace", "leading dot", "trailing dot", "boolean"],
+)
+def test_xpath1_number_conversion(value: Any, expected: float) -> None:
+    assert to_number(value) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["1e3", "INF", "+1", "", "1 2"],
+    ids=["exponent", "infinity", "plus sign", "empty", "two numbers"],
+)
+def test_xpath1_number_not_a_number(text: str) -> None:
+    assert math.isnan(to_number(text))
 
 
 # Random text: the XPath path either compiles or raises a syntax error.
