@@ -30,6 +30,7 @@ from typing import Any
 
 from arazzo_runner.errors import ExpressionSyntaxError
 from arazzo_runner.expressions import leniency
+from arazzo_runner.expressions._template_check import check_with_samples
 from arazzo_runner.expressions._xpath import (
     XPATH_VERSIONS,
     XPathContextError,
@@ -179,7 +180,9 @@ class JsonPathCriterion(CompiledCriterion):
     """A ``jsonpath`` condition: a query, or comparisons of queries.
 
     When the condition embeds ``{$...}`` expressions it is compiled on each
-    evaluation, after they are replaced; otherwise it is compiled once.
+    evaluation, after they are replaced, and its syntax is checked once with
+    sample values in their place (see `check_with_samples`). Otherwise it is
+    compiled once.
     """
 
     kind = "jsonpath"
@@ -200,6 +203,12 @@ class JsonPathCriterion(CompiledCriterion):
         if template is None:
             self.compiled = _compile_jsonpath(condition, dialect, context)
             self.leniencies = self.compiled.leniencies
+        else:
+            check_with_samples(
+                condition,
+                template,
+                lambda text: _compile_jsonpath(text, dialect, context),
+            )
 
     def _evaluate(self, scope: Scope) -> CriterionResult:
         matcher = self.compiled

@@ -382,6 +382,24 @@ CASES: list[tuple[str, list[Any], str, str, str]] = [
         f"{STEP0}/successCriteria/0/condition",
     ),
     (
+        "jsonpath-template-syntax",
+        [
+            set_at(
+                f"{STEP0}/successCriteria",
+                [
+                    {
+                        "context": "$response.body",
+                        "condition": "$.x[?@ == {$inputs.limit}]]",
+                        "type": "jsonpath",
+                    }
+                ],
+            )
+        ],
+        "error",
+        "expression-syntax",
+        f"{STEP0}/successCriteria/0/condition",
+    ),
+    (
         "xpath-prefixed-syntax",
         [
             set_at(
