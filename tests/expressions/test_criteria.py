@@ -7,7 +7,11 @@ from typing import Any
 import pytest
 
 from arazzo_runner.errors import ExpressionSyntaxError
-from arazzo_runner.expressions.criteria import CriterionResult, compile_criterion
+from arazzo_runner.expressions.criteria import (
+    CriterionFieldError,
+    CriterionResult,
+    compile_criterion,
+)
 from arazzo_runner.expressions.scope import Exchange, Scope
 from tests.expressions.conftest import make_scope
 
@@ -497,6 +501,31 @@ def test_criterion_compile_error(
         compile_criterion(condition, **options)
     assert message in caught.value.message
     assert caught.value.index == index
+
+
+@pytest.mark.parametrize(
+    ("options", "field"),
+    [
+        ({"context": "$statusCode", "type": "glob"}, "type"),
+        ({"context": "$statusCode", "type": 5}, "type"),
+        ({"context": "$response.body", "type": {"type": "xpath"}}, "type"),
+        ({"context": "$foo", "type": "regex"}, "context"),
+        ({"context": ["$statusCode"], "type": "regex"}, "context"),
+        ({"type": "regex"}, ""),
+    ],
+    ids=[
+        "unknown type",
+        "type number",
+        "missing version",
+        "bad context",
+        "context list",
+        "no context",
+    ],
+)
+def test_criterion_field_error_names_field(options: dict[str, Any], field: str) -> None:
+    with pytest.raises(CriterionFieldError) as caught:
+        compile_criterion("x", **options)
+    assert caught.value.field == field
 
 
 def test_evaluation_error_becomes_failure() -> None:

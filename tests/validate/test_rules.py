@@ -421,7 +421,7 @@ CASES: list[tuple[str, list[Any], str, str, str]] = [
         ],
         "error",
         "expression-syntax",
-        f"{STEP0}/successCriteria/0/condition",
+        f"{STEP0}/successCriteria/0",
     ),
     (
         "type-unknown",
@@ -433,7 +433,7 @@ CASES: list[tuple[str, list[Any], str, str, str]] = [
         ],
         "error",
         "expression-syntax",
-        f"{STEP0}/successCriteria/0/condition",
+        f"{STEP0}/successCriteria/0/type",
     ),
     (
         "jsonpath-version-unknown",
@@ -451,7 +451,7 @@ CASES: list[tuple[str, list[Any], str, str, str]] = [
         ],
         "error",
         "expression-syntax",
-        f"{STEP0}/successCriteria/0/condition",
+        f"{STEP0}/successCriteria/0/type",
     ),
     (
         "context-syntax",
@@ -463,7 +463,7 @@ CASES: list[tuple[str, list[Any], str, str, str]] = [
         ],
         "error",
         "expression-syntax",
-        f"{STEP0}/successCriteria/0/condition",
+        f"{STEP0}/successCriteria/0/context",
     ),
     (
         "output-expression-syntax",
@@ -754,10 +754,73 @@ def test_goto_makes_later_step_available(tmp_path: Path) -> None:
 def test_criterion_problem_reported_once(tmp_path: Path) -> None:
     document = valid_document()
     document["workflows"][0]["steps"][0]["successCriteria"] = [
+        {
+            "condition": "$.id",
+            "context": "$response.body",
+            "type": {"type": "jsonpath", "version": "nope"},
+        }
+    ]
+    found = validate(tmp_path, document)
+    assert [(d.code, d.location.pointer) for d in found] == [
+        ("expression-syntax", f"{STEP0}/successCriteria/0/type")
+    ]
+
+
+def test_criterion_problems_at_own_fields(tmp_path: Path) -> None:
+    # A missing context and an unknown version are two problems, each
+    # reported once at its own place.
+    document = valid_document()
+    document["workflows"][0]["steps"][0]["successCriteria"] = [
         {"condition": "$.id", "type": {"type": "jsonpath", "version": "nope"}}
     ]
     found = validate(tmp_path, document)
-    assert [d.code for d in found] == ["expression-syntax"]
+    assert [(d.code, d.location.pointer) for d in found] == [
+        ("structure", f"{STEP0}/successCriteria/0"),
+        ("expression-syntax", f"{STEP0}/successCriteria/0/type"),
+    ]
+
+
+WRONG_FIELDS = [
+    (
+        "type number",
+        {"condition": "a", "context": "$response.body", "type": 5},
+        "type",
+        "'type' must be a string or an object, not a number 5",
+    ),
+    (
+        "type list",
+        {"condition": "a", "context": "$response.body", "type": ["regex"]},
+        "type",
+        "'type' must be a string or an object, not an array ['regex']",
+    ),
+    (
+        "context number",
+        {"condition": "$statusCode == 200", "context": 7, "type": "regex"},
+        "context",
+        "'context' must be a runtime expression string, not a number 7",
+    ),
+    (
+        "condition number",
+        {"condition": 5},
+        "condition",
+        "'condition' must be a string, not a number",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("criterion", "field", "message"),
+    [row[1:] for row in WRONG_FIELDS],
+    ids=[row[0] for row in WRONG_FIELDS],
+)
+def test_criterion_field_error_located(
+    tmp_path: Path, criterion: dict[str, Any], field: str, message: str
+) -> None:
+    document = valid_document()
+    document["workflows"][0]["steps"][0]["successCriteria"] = [criterion]
+    found = validate(tmp_path, document)
+    assert [d.location.pointer for d in found] == [f"{STEP0}/successCriteria/0/{field}"]
+    assert found[0].message.startswith(message)
 
 
 def test_lenient_retry_reports_no_schema_error(tmp_path: Path) -> None:
