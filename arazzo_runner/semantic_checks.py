@@ -9,7 +9,7 @@ report: nothing here changes the plan.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,6 +18,7 @@ from arazzo_runner.document.loader import LoadedDocument, LoadResult
 from arazzo_runner.document.model import Action, Reusable, Step, Workflow
 from arazzo_runner.document.reader import escape_pointer_segment
 from arazzo_runner.errors import ExpressionSyntaxError
+from arazzo_runner.expressions.conditions import ExpressionOperand
 from arazzo_runner.expressions.criteria import (
     CompiledCriterion,
     JsonPathCriterion,
@@ -40,6 +41,7 @@ from arazzo_runner.plan import (
     PlannedWorkflow,
 )
 from arazzo_runner.semantic_inputs import check_input_references
+from arazzo_runner.semantic_names import NamedExpression, name_leniencies
 
 # The pattern that source names, workflowIds and stepIds SHOULD match
 # (Arazzo 1.0.1, Source Description, Workflow and Step Objects).
@@ -134,6 +136,8 @@ class _Checker:
             self.check_step_fields(loaded, step, planned_step)
             for reference in _step_references(planned_step):
                 self.check_reference(scope, planned_step, reference)
+        for reference in _shared_action_references(planned):
+            self.check_reference(scope, None, reference)
         outputs_pointer = f"{workflow.pointer}/outputs"
         for name, node in planned.outputs.items():
             pointer = f"{outputs_pointer}/{escape_pointer_segment(name)}"
@@ -356,6 +360,8 @@ class _Checker:
     ) -> None:
         planned = scope.planned
         index = planned.step_index.get(expression.step_id)
+        names = None if index is None else planned.steps[index].outputs
+        self.report_leniencies(scope, reference, expression, names)
         if index is None:
             self.report(
                 scope.loaded,
@@ -410,6 +416,12 @@ class _Checker:
                 "use the workflowId of a workflow that runs before this one",
             )
             return
+        names = (
+            target.outputs
+            if expression.field == "outputs"
+            else _declared_properties(target.inputs_schema, target.components_inputs)
+        )
+        self.report_leniencies(scope, reference, expression, names)
         if expression.field == "outputs" and not _defines(
             target.outputs, expression.name
         ):
@@ -448,6 +460,8 @@ class _Checker:
         if step is None or step.workflow_key is None or reference.before_response:
             return
         child = self.plan.workflows.get(step.workflow_key)
+        if child is not None:
+            self.report_leniencies(scope, reference, expression, child.outputs)
         if child is None or _defines(child.outputs, expression.name):
             return
         self.report(
@@ -464,6 +478,7 @@ class _Checker:
         self, scope: _Scope, reference: _Reference, expression: InputExpression
     ) -> None:
         declared = scope.declared_inputs()
+        self.report_leniencies(scope, reference, expression, declared)
         if declared is None or _defines(declared, expression.name):
             return
         self.report(
@@ -475,6 +490,24 @@ class _Checker:
             f"schema of workflow {scope.planned.workflow_id!r} does not declare",
             _choices("the declared inputs", declared),
         )
+
+    def report_leniencies(
+        self,
+        scope: _Scope,
+        reference: _Reference,
+        expression: NamedExpression,
+        names: Collection[str] | None,
+    ) -> None:
+        """Report the LEN-9 and LEN-6 forms of a reference as warnings."""
+        for found in name_leniencies(expression, names):
+            self.report(
+                scope.loaded,
+                reference.pointer,
+                "warning",
+                found.code,
+                found.message,
+                f"write it as {found.suggestion}",
+            )
 
 
 @dataclass(frozen=True, slots=True)
@@ -592,19 +625,49 @@ def _step_references(step: PlannedStep) -> Iterator[_Reference]:
             yield _Reference(expression, pointer)
 
 
+def _shared_action_references(workflow: PlannedWorkflow) -> Iterator[_Reference]:
+    """Yield the references in the criteria of workflow-level and component actions.
+
+    Such an action applies to every step, so its references are checked once,
+    at its own place, like those of workflow outputs.
+    """
+    seen: set[str] = set()
+    for step in workflow.steps:
+        step_pointer = (step.location.pointer or "") + "/"
+        for action in (*step.on_success, *step.on_failure):
+            pointer = action.location.pointer or ""
+            if pointer.startswith(step_pointer) or pointer in seen:
+                continue
+            seen.add(pointer)
+            for criterion in action.criteria:
+                yield from _criterion_references(criterion)
+
+
 def _criterion_references(criterion: PlannedCriterion) -> Iterator[_Reference]:
     pointer = criterion.location.pointer or ""
-    for expression in _criterion_expressions(criterion.compiled):
-        yield _Reference(expression, pointer)
+    compiled = criterion.compiled
+    if compiled.context is not None:
+        yield _Reference(compiled.context, f"{pointer}/context")
+    for expression in _condition_expressions(compiled):
+        yield _Reference(expression, f"{pointer}/condition")
 
 
-def _criterion_expressions(compiled: CompiledCriterion) -> list[RuntimeExpression]:
-    found = [] if compiled.context is None else [compiled.context]
+def _condition_expressions(compiled: CompiledCriterion) -> list[RuntimeExpression]:
+    """Return the runtime expressions in a criterion's condition."""
     if isinstance(compiled, SimpleCriterion):
-        found.extend(compiled.parsed.expressions())
-    elif isinstance(compiled, JsonPathCriterion) and compiled.template is not None:
-        found.extend(compiled.template.expressions())
-    return found
+        return list(compiled.parsed.expressions())
+    if isinstance(compiled, JsonPathCriterion) and compiled.template is not None:
+        return list(compiled.template.expressions())
+    if isinstance(compiled, JsonPathCriterion) and compiled.compiled is not None:
+        # A comparison-style condition (LEN-1) may compare with expressions.
+        node = compiled.compiled.node
+        if node is not None:
+            return [
+                item.expression
+                for item in node.walk()
+                if isinstance(item, ExpressionOperand)
+            ]
+    return []
 
 
 def _defines(names: dict[str, Any], name: str) -> bool:

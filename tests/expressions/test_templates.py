@@ -150,7 +150,6 @@ LENIENCIES = [
     ("broken bare word", "a $inputs. b", "TPL-1", "", 2),
     ("bare root alone", "$steps", "TPL-1", "", 0),
     ("dotted body embedded", "{$response.body.id}", "LEN-6", "$response.body#/id", 15),
-    ("outputs omitted whole", "$steps.a.b", "LEN-9", "$steps.a.outputs.b", 9),
 ]
 
 

@@ -706,6 +706,70 @@ CASES: list[tuple[str, list[Any], str, str, str]] = [
         "LEN-9",
         "/workflows/0/outputs/name",
     ),
+    (
+        "outputs-left-out-in-comparison",
+        [
+            set_at(
+                f"{STEP1}/successCriteria",
+                [
+                    {
+                        "context": "$response.body",
+                        "condition": "$.id == $steps.list.first",
+                        "type": "jsonpath",
+                    }
+                ],
+            )
+        ],
+        "warning",
+        "LEN-9",
+        f"{STEP1}/successCriteria/0/condition",
+    ),
+    (
+        "dotted-step-output",
+        [set_at(f"{STEP1}/parameters/0/value", "$steps.list.outputs.first.0.id")],
+        "warning",
+        "LEN-6",
+        f"{STEP1}/parameters/0/value",
+    ),
+    (
+        "dotted-input",
+        [set_at(f"{STEP0}/successCriteria/0/condition", "$inputs.limit.max > 1")],
+        "warning",
+        "LEN-6",
+        f"{STEP0}/successCriteria/0/condition",
+    ),
+    (
+        "dotted-workflow-output",
+        [set_at("/workflows/1/outputs", {"x": "$workflows.main.outputs.name.first"})],
+        "warning",
+        "LEN-6",
+        "/workflows/1/outputs/x",
+    ),
+    (
+        "dotted-called-output",
+        [set_at(f"{CALL}/outputs/name", "$outputs.name.first")],
+        "warning",
+        "LEN-6",
+        f"{CALL}/outputs/name",
+    ),
+    (
+        "dotted-in-workflow-action",
+        [
+            set_at(
+                "/workflows/0/successActions",
+                [
+                    {
+                        "name": "done",
+                        "type": "end",
+                        "criteria": [{"condition": "$steps.list.outputs.first.a"}],
+                    }
+                ],
+            )
+        ],
+        "warning",
+        "LEN-6",
+        "/workflows/0/successActions/0/criteria/0/condition",
+    ),
 ]
 
 
@@ -865,3 +929,67 @@ def test_schema_error_survives_semantic_warning(tmp_path: Path) -> None:
     document["workflows"][0]["steps"][0]["requestBody"] = "not an object"
     found = findings(validate(tmp_path, document))
     assert ("error", "structure", f"{STEP0}/requestBody") in found
+
+
+NAME_FORMS = [
+    (
+        "dotted output",
+        "$steps.list.outputs.first.0.id",
+        [("LEN-6", "$steps.list.outputs.first#/0/id")],
+    ),
+    (
+        "outputs left out",
+        "$steps.list.first",
+        [("LEN-9", "$steps.list.outputs.first")],
+    ),
+    (
+        "outputs left out and dotted",
+        "$steps.list.first.0",
+        [
+            ("LEN-6", "$steps.list.outputs.first#/0"),
+            ("LEN-9", "$steps.list.outputs.first#/0"),
+        ],
+    ),
+    (
+        "dotted then pointer",
+        "$steps.list.outputs.first.a#/b",
+        [("LEN-6", "$steps.list.outputs.first#/a/b")],
+    ),
+    ("dotted input", "$inputs.limit.max", [("LEN-6", "$inputs.limit#/max")]),
+]
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [row[1:] for row in NAME_FORMS],
+    ids=[row[0] for row in NAME_FORMS],
+)
+def test_name_form_suggests_pointer(
+    tmp_path: Path, value: str, expected: list[tuple[str, str]]
+) -> None:
+    document = valid_document()
+    document["workflows"][0]["outputs"]["name"] = value
+    found = validate(tmp_path, document)
+    hints = [(d.code, d.hint) for d in found]
+    assert hints == [(code, f"write it as {form}") for code, form in expected]
+
+
+def test_dotted_output_name_is_no_leniency(tmp_path: Path) -> None:
+    document = valid_document()
+    document["workflows"][0]["steps"][0]["outputs"]["first.id"] = "$response.body"
+    document["workflows"][0]["outputs"]["name"] = "$steps.list.outputs.first.id"
+    assert validate(tmp_path, document) == []
+
+
+def test_open_inputs_schema_no_leniency(tmp_path: Path) -> None:
+    document = valid_document()
+    document["workflows"][0]["inputs"] = {"type": "object"}
+    document["workflows"][0]["outputs"]["name"] = "$inputs.customer.firstName"
+    assert validate(tmp_path, document) == []
+
+
+def test_strict_rejects_dotted_output(tmp_path: Path) -> None:
+    document = valid_document()
+    document["workflows"][0]["outputs"]["name"] = "$steps.list.outputs.first.0"
+    found = validate(tmp_path, document, strict=True)
+    assert [(d.severity, d.code) for d in found] == [("error", "LEN-6")]
