@@ -20,6 +20,7 @@ used in conditions. Values compare by the loose rules of `loose_equals` and
 from __future__ import annotations
 
 import json
+import math
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Mapping
@@ -134,6 +135,10 @@ class Literal(ConditionNode):
     def __str__(self) -> str:
         if isinstance(self.value, str):
             return "'" + self.value.replace("'", "''") + "'"
+        if isinstance(self.value, float) and math.isinf(self.value):
+            # A literal such as 1e400 overflows to infinity, which JSON cannot
+            # write. 1e999 is a number literal that overflows to it again.
+            return "1e999" if self.value > 0 else "-1e999"
         return json.dumps(self.value)
 
 

@@ -22,6 +22,7 @@ Evaluating never raises: a failure becomes a result with a reason.
 from __future__ import annotations
 
 import json
+import math
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
@@ -563,6 +564,8 @@ def _show(value: Any) -> str:
         return "null"
     if type(value) is int:
         return _shorten(str(value))
+    if isinstance(value, float) and not math.isfinite(value):
+        return json.dumps(value)  # Infinity or NaN, read from a response body
     if isinstance(value, (int, float)):
         return _shorten(str(Literal(value)))
     return _shorten(to_text(value))

@@ -124,6 +124,17 @@ class ValueNode(ABC):
         """Return every runtime expression in this value, in document order."""
         return ()
 
+    @abstractmethod
+    def to_data(self) -> Any:
+        """Return the value as the document wrote it; `parse_value` gives it back."""
+
+    def __str__(self) -> str:
+        """Return the source text: a string as it is, other values as JSON text."""
+        data = self.to_data()
+        if isinstance(data, str):
+            return data
+        return json.dumps(data, ensure_ascii=False)
+
 
 @dataclass(frozen=True, slots=True)
 class LiteralValue(ValueNode):
@@ -132,6 +143,9 @@ class LiteralValue(ValueNode):
     value: Any
 
     def _evaluate(self, evaluation: _Evaluation, pointer: str) -> Any:
+        return self.value
+
+    def to_data(self) -> Any:
         return self.value
 
 
@@ -150,6 +164,9 @@ class ExpressionValue(ValueNode):
 
     def expressions(self) -> tuple[RuntimeExpression, ...]:
         return (self.expression,)
+
+    def to_data(self) -> Any:
+        return str(self.expression)
 
     def __str__(self) -> str:
         return str(self.expression)
@@ -194,6 +211,9 @@ class TemplateValue(ValueNode):
             part.expression for part in self.parts if isinstance(part, Embedded)
         )
 
+    def to_data(self) -> Any:
+        return "".join(str(part) for part in self.parts)
+
     def __str__(self) -> str:
         return "".join(str(part) for part in self.parts)
 
@@ -227,6 +247,9 @@ class ObjectValue(ValueNode):
             expression for _, node in self.members for expression in node.expressions()
         )
 
+    def to_data(self) -> Any:
+        return {key: node.to_data() for key, node in self.members}
+
 
 @dataclass(frozen=True, slots=True)
 class ArrayValue(ValueNode):
@@ -248,6 +271,9 @@ class ArrayValue(ValueNode):
         return tuple(
             expression for item in self.items for expression in item.expressions()
         )
+
+    def to_data(self) -> Any:
+        return [item.to_data() for item in self.items]
 
 
 def evaluate_output(node: ValueNode, scope: Scope) -> Any:

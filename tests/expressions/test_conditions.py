@@ -96,11 +96,22 @@ def test_condition_evaluates_to(scope: Scope, text: str, expected: Any) -> None:
         "(-1).x",
         "('a' == 'b') == false",
         "!!!true",
+        "$statusCode < 1e400",
+        "$statusCode > -1e400",
     ],
 )
 def test_condition_round_trips(text: str) -> None:
     condition = parse_condition(text)
     assert parse_condition(str(condition)) == condition
+
+
+@pytest.mark.parametrize(
+    ("text", "printed"),
+    [("1e400", "1e999"), ("-1e400", "-1e999"), ("1e308", "1e+308")],
+    ids=["overflow", "negative overflow", "largest finite"],
+)
+def test_number_literal_prints_parseable(text: str, printed: str) -> None:
+    assert str(parse_condition(text)) == printed
 
 
 STRUCTURE = [

@@ -122,6 +122,38 @@ def test_template_round_trips(text: str) -> None:
     assert str(node) == text
 
 
+VALUE_TEXTS: list[tuple[str, Any, str]] = [
+    ("literal string", "$100", "$100"),
+    ("number", 5, "5"),
+    ("null", None, "null"),
+    ("boolean", True, "true"),
+    ("empty array", [], "[]"),
+    (
+        "object",
+        {"a": "$inputs.a", "b": [1, "x {$inputs.b}"], "c": "é"},
+        '{"a": "$inputs.a", "b": [1, "x {$inputs.b}"], "c": "é"}',
+    ),
+    ("array", ["Bearer $inputs.t", {"k": None}], '["Bearer $inputs.t", {"k": null}]'),
+]
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [row[1:] for row in VALUE_TEXTS],
+    ids=[row[0] for row in VALUE_TEXTS],
+)
+def test_value_prints_source_text(value: Any, text: str) -> None:
+    assert str(parse_value(value)) == text
+
+
+@pytest.mark.parametrize(
+    "value", [row[1] for row in VALUE_TEXTS], ids=[row[0] for row in VALUE_TEXTS]
+)
+def test_value_data_round_trips(value: Any) -> None:
+    node = parse_value(value)
+    assert parse_value(node.to_data()) == node
+
+
 LENIENCIES = [
     ("bare word", "Bearer $inputs.apiToken", "LEN-2", "Bearer {$inputs.apiToken}", 7),
     ("bare status code", "code: $statusCode", "LEN-2", "code: {$statusCode}", 6),
