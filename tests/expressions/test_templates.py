@@ -54,6 +54,9 @@ VALUES: list[tuple[str, Any, Any]] = [
     ("bare word before punctuation run", "is $inputs.modelOwner?!)", "is acme?!)"),
     ("bare pointer before period", "v $response.body#/id.", "v t1."),
     ("glued parenthesis literal", "f($inputs.count)", "f($inputs.count)"),
+    ("brace after bare word literal", "{ $statusCode}", "{ $statusCode}"),
+    ("brace in json text literal", '{"a": $inputs.count}', '{"a": $inputs.count}'),
+    ("bare word between braces", "{ $inputs.count }", "{ 3 }"),
     ("money stays literal", "costs $100 today", "costs $100 today"),
     ("jsonpath stays literal", "select $.items[*] now", "select $.items[*] now"),
     ("glued word literal", "scope=$inputs.apiToken", "scope=$inputs.apiToken"),
@@ -195,6 +198,29 @@ def test_value_leniency(value: str, code: str, suggestion: str, index: int) -> N
     assert found.code == code
     assert found.suggestion == suggestion
     assert found.index == index
+
+
+@pytest.mark.parametrize(
+    ("value", "hint"),
+    [
+        (
+            "{ $statusCode}",
+            "to embed the expression, write '{$statusCode}' with no whitespace"
+            " inside the braces",
+        ),
+        (
+            '{"n": $inputs.count}',
+            "to embed the expression, write '{$inputs.count}' with no whitespace"
+            " inside the braces",
+        ),
+        ("x $inputs.}", "complete the expression, as in '$inputs.name'"),
+    ],
+    ids=["space after brace", "json text", "broken before brace"],
+)
+def test_bare_word_brace_warns(value: str, hint: str) -> None:
+    (found,) = parse_value(value).leniencies
+    assert found.code == "TPL-1"
+    assert found.hint == hint
 
 
 def test_bare_word_inner_punctuation_kept() -> None:
