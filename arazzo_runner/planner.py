@@ -23,7 +23,7 @@ from arazzo_runner.document.model import (
 )
 from arazzo_runner.document.reader import escape_pointer_segment
 from arazzo_runner.errors import ExpressionSyntaxError
-from arazzo_runner.expressions.criteria import compile_criterion
+from arazzo_runner.expressions.criteria import CriterionFieldError, compile_criterion
 from arazzo_runner.expressions.leniency import Leniency
 from arazzo_runner.expressions.runtime import parse_expression
 from arazzo_runner.expressions.template import LiteralValue, ValueNode, parse_value
@@ -580,10 +580,18 @@ class _Planner:
     ) -> tuple[PlannedCriterion, ...]:
         result = []
         for criterion in criteria:
+            if criterion.condition is None:
+                continue  # The builder reported the missing or wrong condition.
             try:
                 compiled = compile_criterion(
                     criterion.condition, context=criterion.context, type=criterion.type
                 )
+            except CriterionFieldError as exc:
+                pointer = criterion.pointer
+                if exc.field:
+                    pointer = f"{pointer}/{exc.field}"
+                self.expression_error(loaded, pointer, exc)
+                continue
             except ExpressionSyntaxError as exc:
                 self.expression_error(loaded, f"{criterion.pointer}/condition", exc)
                 continue

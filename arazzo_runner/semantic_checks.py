@@ -9,7 +9,7 @@ report: nothing here changes the plan.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,16 +18,10 @@ from arazzo_runner.document.loader import LoadedDocument, LoadResult
 from arazzo_runner.document.model import Action, Reusable, Step, Workflow
 from arazzo_runner.document.reader import escape_pointer_segment
 from arazzo_runner.errors import ExpressionSyntaxError
-from arazzo_runner.expressions.criteria import (
-    CompiledCriterion,
-    JsonPathCriterion,
-    SimpleCriterion,
-)
 from arazzo_runner.expressions.runtime import parse_expression
 from arazzo_runner.expressions.runtime_nodes import (
     InputExpression,
     OutputExpression,
-    RuntimeExpression,
     StepOutputExpression,
     WorkflowExpression,
 )
@@ -35,11 +29,16 @@ from arazzo_runner.expressions.template import LiteralValue, ValueNode
 from arazzo_runner.plan import (
     Plan,
     PlannedAction,
-    PlannedCriterion,
     PlannedStep,
     PlannedWorkflow,
 )
 from arazzo_runner.semantic_inputs import check_input_references
+from arazzo_runner.semantic_names import NamedExpression, name_leniencies
+from arazzo_runner.semantic_references import (
+    Reference,
+    shared_action_references,
+    step_references,
+)
 
 # The pattern that source names, workflowIds and stepIds SHOULD match
 # (Arazzo 1.0.1, Source Description, Workflow and Step Objects).
@@ -132,14 +131,16 @@ class _Checker:
         scope = _Scope(loaded, workflow, planned, prefix, _ControlFlow(planned))
         for step, planned_step in zip(workflow.steps, planned.steps, strict=True):
             self.check_step_fields(loaded, step, planned_step)
-            for reference in _step_references(planned_step):
+            for reference in step_references(planned_step):
                 self.check_reference(scope, planned_step, reference)
+        for reference in shared_action_references(planned):
+            self.check_reference(scope, None, reference)
         outputs_pointer = f"{workflow.pointer}/outputs"
         for name, node in planned.outputs.items():
             pointer = f"{outputs_pointer}/{escape_pointer_segment(name)}"
             self.check_output_value(loaded, name, node, pointer)
             for expression in node.expressions():
-                self.check_reference(scope, None, _Reference(expression, pointer))
+                self.check_reference(scope, None, Reference(expression, pointer))
         self.check_actions(loaded, workflow.success_actions)
         self.check_actions(loaded, workflow.failure_actions)
         for parameter in workflow.parameters:
@@ -335,7 +336,7 @@ class _Checker:
     # -- references between steps and workflows ----------------------------------
 
     def check_reference(
-        self, scope: _Scope, step: PlannedStep | None, reference: _Reference
+        self, scope: _Scope, step: PlannedStep | None, reference: Reference
     ) -> None:
         expression = reference.expression
         if isinstance(expression, StepOutputExpression):
@@ -351,11 +352,13 @@ class _Checker:
         self,
         scope: _Scope,
         step: PlannedStep | None,
-        reference: _Reference,
+        reference: Reference,
         expression: StepOutputExpression,
     ) -> None:
         planned = scope.planned
         index = planned.step_index.get(expression.step_id)
+        names = None if index is None else planned.steps[index].outputs
+        self.report_leniencies(scope, reference, expression, names)
         if index is None:
             self.report(
                 scope.loaded,
@@ -396,7 +399,7 @@ class _Checker:
             )
 
     def check_workflow_value(
-        self, scope: _Scope, reference: _Reference, expression: WorkflowExpression
+        self, scope: _Scope, reference: Reference, expression: WorkflowExpression
     ) -> None:
         target = self.find_workflow(scope.prefix, expression.workflow_id)
         if target is None:
@@ -410,6 +413,12 @@ class _Checker:
                 "use the workflowId of a workflow that runs before this one",
             )
             return
+        names = (
+            target.outputs
+            if expression.field == "outputs"
+            else _declared_properties(target.inputs_schema, target.components_inputs)
+        )
+        self.report_leniencies(scope, reference, expression, names)
         if expression.field == "outputs" and not _defines(
             target.outputs, expression.name
         ):
@@ -440,7 +449,7 @@ class _Checker:
         self,
         scope: _Scope,
         step: PlannedStep | None,
-        reference: _Reference,
+        reference: Reference,
         expression: OutputExpression,
     ) -> None:
         # In a step that calls a workflow, $outputs reads the called workflow's
@@ -448,6 +457,8 @@ class _Checker:
         if step is None or step.workflow_key is None or reference.before_response:
             return
         child = self.plan.workflows.get(step.workflow_key)
+        if child is not None:
+            self.report_leniencies(scope, reference, expression, child.outputs)
         if child is None or _defines(child.outputs, expression.name):
             return
         self.report(
@@ -461,9 +472,10 @@ class _Checker:
         )
 
     def check_input(
-        self, scope: _Scope, reference: _Reference, expression: InputExpression
+        self, scope: _Scope, reference: Reference, expression: InputExpression
     ) -> None:
         declared = scope.declared_inputs()
+        self.report_leniencies(scope, reference, expression, declared)
         if declared is None or _defines(declared, expression.name):
             return
         self.report(
@@ -476,18 +488,23 @@ class _Checker:
             _choices("the declared inputs", declared),
         )
 
-
-@dataclass(frozen=True, slots=True)
-class _Reference:
-    """A runtime expression found in a step, with where it sits.
-
-    ``before_response`` is true for values evaluated before the step's
-    request is sent (parameters and the request body).
-    """
-
-    expression: RuntimeExpression
-    pointer: str
-    before_response: bool = False
+    def report_leniencies(
+        self,
+        scope: _Scope,
+        reference: Reference,
+        expression: NamedExpression,
+        names: Collection[str] | None,
+    ) -> None:
+        """Report the LEN-9 and LEN-6 forms of a reference as warnings."""
+        for found in name_leniencies(expression, names):
+            self.report(
+                scope.loaded,
+                reference.pointer,
+                "warning",
+                found.code,
+                found.message,
+                f"write it as {found.suggestion}",
+            )
 
 
 @dataclass(slots=True)
@@ -562,49 +579,6 @@ class _ControlFlow:
                 pending.append(index)
         self.reach[start] = found
         return found
-
-
-def _step_references(step: PlannedStep) -> Iterator[_Reference]:
-    step_pointer = step.location.pointer or ""
-    for parameter in step.parameters:
-        pointer = f"{parameter.location.pointer}/value"
-        for expression in parameter.value.expressions():
-            yield _Reference(expression, pointer, before_response=True)
-    if step.body is not None:
-        body_pointer = step.body.location.pointer or ""
-        if step.body.payload is not None:
-            for expression in step.body.payload.expressions():
-                yield _Reference(expression, f"{body_pointer}/payload", True)
-        for replacement in step.body.replacements:
-            pointer = f"{replacement.location.pointer}/value"
-            for expression in replacement.value.expressions():
-                yield _Reference(expression, pointer, before_response=True)
-    for criterion in step.success_criteria:
-        yield from _criterion_references(criterion)
-    for action in (*step.on_success, *step.on_failure):
-        # Workflow-level actions are checked once, at their own place.
-        if (action.location.pointer or "").startswith(step_pointer + "/"):
-            for criterion in action.criteria:
-                yield from _criterion_references(criterion)
-    for name, node in step.outputs.items():
-        pointer = f"{step_pointer}/outputs/{escape_pointer_segment(name)}"
-        for expression in node.expressions():
-            yield _Reference(expression, pointer)
-
-
-def _criterion_references(criterion: PlannedCriterion) -> Iterator[_Reference]:
-    pointer = criterion.location.pointer or ""
-    for expression in _criterion_expressions(criterion.compiled):
-        yield _Reference(expression, pointer)
-
-
-def _criterion_expressions(compiled: CompiledCriterion) -> list[RuntimeExpression]:
-    found = [] if compiled.context is None else [compiled.context]
-    if isinstance(compiled, SimpleCriterion):
-        found.extend(compiled.parsed.expressions())
-    elif isinstance(compiled, JsonPathCriterion) and compiled.template is not None:
-        found.extend(compiled.template.expressions())
-    return found
 
 
 def _defines(names: dict[str, Any], name: str) -> bool:

@@ -17,7 +17,6 @@ Every finding is a `Diagnostic` located by JSON Pointer, line and column.
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import replace
 from pathlib import Path
@@ -35,7 +34,6 @@ from arazzo_runner.validate_schema import schema_findings
 # Codes of the builder's shape findings, which the JSON Schema pass reports
 # itself, in its own words.
 _SCHEMA_CODES = frozenset({"structure", "unknown-field"})
-_CRITERION = re.compile(r"^(.*/(?:successCriteria|criteria)/\d+)(?:/.*)?$")
 
 
 def validate_document(
@@ -188,15 +186,7 @@ def _locate_in_json(
 def _already_judged(
     diagnostic: Diagnostic, judged: set[tuple[str | None, str | None]]
 ) -> bool:
-    document = diagnostic.location.document
-    pointer = diagnostic.location.pointer or ""
-    if (document, pointer) in judged:
-        return True
-    # The criterion compiler reports a criterion's type, version and missing
-    # context at its condition, so a schema finding anywhere in the same
-    # criterion is the same problem.
-    match = _CRITERION.match(pointer)
-    return match is not None and (document, match.group(1) + "/condition") in judged
+    return (diagnostic.location.document, diagnostic.location.pointer or "") in judged
 
 
 def _inside(diagnostic: Diagnostic, objects: list[tuple[str | None, str]]) -> bool:

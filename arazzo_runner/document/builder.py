@@ -389,21 +389,12 @@ class _Builder:
             item_pointer = f"{pointer}/{key}/{index}"
             data = self.mapping(item, item_pointer, "a criterion")
             self.check_fields(data, item_pointer, {"condition", "context", "type"})
-            condition = (
-                self.string(data, "condition", item_pointer, required=True) or ""
-            )
-            type_ = data.get("type")
-            if type_ is not None and not isinstance(type_, (str, dict)):
-                self.error(
-                    f"{item_pointer}/type", "'type' must be a string or an object"
-                )
-                type_ = None
+            condition = self.string(data, "condition", item_pointer, required=True)
+            # The planner checks 'context' and 'type' when it compiles the
+            # criterion, and reports a wrong one at its own field.
             result.append(
                 Criterion(
-                    condition,
-                    self.string(data, "context", item_pointer),
-                    type_,
-                    item_pointer,
+                    condition, data.get("context"), data.get("type"), item_pointer
                 )
             )
         return tuple(result)

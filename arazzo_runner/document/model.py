@@ -25,11 +25,16 @@ class SourceDescription:
 
 @dataclass(frozen=True, slots=True)
 class Criterion:
-    """A condition that decides success or whether an action applies."""
+    """A condition that decides success or whether an action applies.
 
-    condition: str
-    context: str | None
-    type: str | dict[str, Any] | None
+    ``condition`` is ``None`` when it is missing or not a string, which the
+    builder reports. ``context`` and ``type`` are kept as written, whatever
+    their type, so that the planner reports a wrong one at its own field.
+    """
+
+    condition: str | None
+    context: Any
+    type: Any
     pointer: str
 
 

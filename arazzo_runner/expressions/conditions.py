@@ -20,6 +20,7 @@ used in conditions. Values compare by the loose rules of `loose_equals` and
 from __future__ import annotations
 
 import json
+import math
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Mapping
@@ -70,6 +71,12 @@ _UNARY_PRECEDENCE = 5
 _POSTFIX_PRECEDENCE = 6
 _ORDER_OPERATORS = ("<", "<=", ">", ">=")
 _EQUALITY_OPERATORS = ("==", "!=")
+
+# Limits that keep the recursive parser, printer and evaluator well inside
+# Python's default recursion limit of 1,000 frames. One level of parentheses
+# takes nine parser frames, and each binary operator adds a level to the tree.
+MAX_NESTING = 32
+MAX_OPERATORS = 100
 
 
 # Syntax tree
@@ -128,6 +135,10 @@ class Literal(ConditionNode):
     def __str__(self) -> str:
         if isinstance(self.value, str):
             return "'" + self.value.replace("'", "''") + "'"
+        if isinstance(self.value, float) and math.isinf(self.value):
+            # A literal such as 1e400 overflows to infinity, which JSON cannot
+            # write. 1e999 is a number literal that overflows to it again.
+            return "1e999" if self.value > 0 else "-1e999"
         return json.dumps(self.value)
 
 
@@ -409,6 +420,8 @@ class ConditionParser:
 
     def __init__(self, stream: TokenStream) -> None:
         self.stream = stream
+        self.nesting = 0
+        self.operators = 0
 
     def parse(self) -> ConditionNode:
         if self.stream.current.kind == _tokens.END:
@@ -426,14 +439,14 @@ class ConditionParser:
     def parse_or(self) -> ConditionNode:
         node = self.parse_and()
         while self.stream.current.kind == "||":
-            self.stream.next()
+            self._next_operator()
             node = Binary("||", node, self.parse_and())
         return node
 
     def parse_and(self) -> ConditionNode:
         node = self.parse_equality()
         while self.stream.current.kind == "&&":
-            self.stream.next()
+            self._next_operator()
             node = Binary("&&", node, self.parse_equality())
         return node
 
@@ -449,7 +462,7 @@ class ConditionParser:
         node = parse_operand()
         if self.stream.current.kind not in operators:
             return node
-        operator = self.stream.next().kind
+        operator = self._next_operator().kind
         node = Binary(operator, node, parse_operand())
         token = self.stream.current
         if token.kind in operators:
@@ -460,10 +473,33 @@ class ConditionParser:
             )
         return node
 
+    def _next_operator(self) -> Token:
+        """Consume a binary operator, counting it against `MAX_OPERATORS`."""
+        token = self.stream.current
+        self.operators += 1
+        if self.operators > MAX_OPERATORS:
+            raise self.stream.error(
+                f"condition has more than {MAX_OPERATORS} operators", token
+            )
+        return self.stream.next()
+
+    def _enter(self) -> None:
+        """Consume a '(' or '!', counting it against `MAX_NESTING`."""
+        token = self.stream.current
+        self.nesting += 1
+        if self.nesting > MAX_NESTING:
+            raise self.stream.error(
+                f"condition nests '(' and '!' more than {MAX_NESTING} levels deep",
+                token,
+            )
+        self.stream.next()
+
     def parse_unary(self) -> ConditionNode:
         if self.stream.current.kind == "!":
-            self.stream.next()
-            return Not(self.parse_unary())
+            self._enter()
+            node = Not(self.parse_unary())
+            self.nesting -= 1
+            return node
         return self.parse_postfix()
 
     def parse_postfix(self) -> ConditionNode:
@@ -509,9 +545,10 @@ class ConditionParser:
             node: ConditionNode = token.value
             return node
         if token.kind == "(":
-            self.stream.next()
+            self._enter()
             node = self.parse_or()
             self.stream.expect(")")
+            self.nesting -= 1
             return node
         raise self.stream.error(
             f"expected a value, found {_tokens.describe(token, self.stream.source)}",

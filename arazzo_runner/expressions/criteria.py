@@ -22,6 +22,7 @@ Evaluating never raises: a failure becomes a result with a reason.
 from __future__ import annotations
 
 import json
+import math
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
@@ -30,6 +31,7 @@ from typing import Any
 
 from arazzo_runner.errors import ExpressionSyntaxError
 from arazzo_runner.expressions import leniency
+from arazzo_runner.expressions._template_check import check_with_samples
 from arazzo_runner.expressions._xpath import (
     XPATH_VERSIONS,
     XPathContextError,
@@ -179,7 +181,9 @@ class JsonPathCriterion(CompiledCriterion):
     """A ``jsonpath`` condition: a query, or comparisons of queries.
 
     When the condition embeds ``{$...}`` expressions it is compiled on each
-    evaluation, after they are replaced; otherwise it is compiled once.
+    evaluation, after they are replaced, and its syntax is checked once with
+    sample values in their place (see `check_with_samples`). Otherwise it is
+    compiled once.
     """
 
     kind = "jsonpath"
@@ -200,6 +204,12 @@ class JsonPathCriterion(CompiledCriterion):
         if template is None:
             self.compiled = _compile_jsonpath(condition, dialect, context)
             self.leniencies = self.compiled.leniencies
+        else:
+            check_with_samples(
+                condition,
+                template,
+                lambda text: _compile_jsonpath(text, dialect, context),
+            )
 
     def _evaluate(self, scope: Scope) -> CriterionResult:
         matcher = self.compiled
@@ -316,28 +326,45 @@ class XPathCriterion(CompiledCriterion):
         return CriterionResult(False, "the effective boolean value is false", detail)
 
 
+class CriterionFieldError(ExpressionSyntaxError):
+    """A problem in a criterion's ``context`` or ``type`` rather than its condition.
+
+    ``field`` is ``context`` or ``type``, or empty when the problem concerns
+    the criterion as a whole (a ``type`` without a ``context``).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        field: str,
+        text: str,
+        index: int = 0,
+        hint: str | None = None,
+    ) -> None:
+        super().__init__(message, text=text, index=index, hint=hint)
+        self.field = field
+
+
 def compile_criterion(
     condition: str,
     *,
-    context: str | None = None,
-    type: str | Mapping[str, Any] | None = None,  # noqa: A002 - the field's name
+    context: object = None,
+    type: object = None,  # noqa: A002 - the field's name
 ) -> CompiledCriterion:
     """Compile a Criterion Object from its ``condition``, ``context`` and ``type``.
 
+    ``context`` and ``type`` are taken as the document wrote them, so a value
+    of the wrong type is reported here, at its own field.
+
     Raises:
-        ExpressionSyntaxError: The condition, context, pattern or query does
-            not parse, ``type`` or its ``version`` is unknown, or ``type`` is
-            given without a ``context``.
+        CriterionFieldError: ``type`` is not a known type or type object,
+            ``context`` is not a runtime expression, or ``type`` is given
+            without a ``context``.
+        ExpressionSyntaxError: The condition, pattern or query does not parse.
     """
-    kind, version = _criterion_type(type, condition)
-    if type is not None and context is None:
-        raise ExpressionSyntaxError(
-            f"a criterion of type {kind!r} needs a 'context'",
-            text=condition,
-            index=0,
-            hint="add 'context: $response.body' or another runtime expression",
-        )
-    parsed_context = None if context is None else parse_expression(context.strip())
+    kind, version = _criterion_type(type)
+    parsed_context = _criterion_context(context, kind, given_type=type is not None)
     if kind == "simple":
         return SimpleCriterion(condition, parse_condition(condition), parsed_context)
     if parsed_context is None:
@@ -355,26 +382,63 @@ def compile_criterion(
     return XPathCriterion(condition, query, parsed_context)
 
 
-def _criterion_type(
-    value: str | Mapping[str, Any] | None, condition: str
-) -> tuple[str, str | None]:
-    """Return the criterion kind and the dialect version (``None`` for the default)."""
+def _criterion_context(
+    context: object, kind: str, *, given_type: bool
+) -> RuntimeExpression | None:
+    """Return the parsed ``context``, which any given ``type`` requires."""
+    if context is None:
+        if given_type:
+            raise CriterionFieldError(
+                f"a criterion of type {kind!r} needs a 'context'",
+                field="",
+                text=kind,
+                hint="add 'context: $response.body' or another runtime expression",
+            )
+        return None
+    if not isinstance(context, str):
+        raise CriterionFieldError(
+            "'context' must be a runtime expression string, not"
+            f" {_json_type(context)} {context!r}",
+            field="context",
+            text=str(context),
+            hint="write a runtime expression such as '$response.body'",
+        )
+    text = context.strip()
+    try:
+        return parse_expression(text)
+    except ExpressionSyntaxError as error:
+        raise CriterionFieldError(
+            error.message,
+            field="context",
+            text=text,
+            index=error.index,
+            hint=error.hint,
+        ) from None
+
+
+def _criterion_type(value: object) -> tuple[str, str | None]:
+    """Return the criterion kind and the dialect version (``None`` for the default).
+
+    Raises:
+        CriterionFieldError: ``value`` is not a criterion type.
+    """
     if value is None:
         return "simple", None
     if isinstance(value, str):
         if value in CRITERION_TYPES:
             return value, None
-        raise ExpressionSyntaxError(
+        raise CriterionFieldError(
             f"unknown criterion type {value!r}: expected one of"
             f" {', '.join(CRITERION_TYPES)}",
+            field="type",
             text=value,
-            index=0,
         )
     if not isinstance(value, Mapping):
-        raise ExpressionSyntaxError(
-            f"criterion type must be a string or an object, found {value!r}",
-            text=condition,
-            index=0,
+        raise CriterionFieldError(
+            f"'type' must be a string or an object, not {_json_type(value)} {value!r}",
+            field="type",
+            text=str(value),
+            hint="use simple, regex, jsonpath, xpath, or an object {type, version}",
         )
     kind = value.get("type")
     version = value.get("version")
@@ -384,20 +448,33 @@ def _criterion_type(
     elif kind == "xpath":
         versions = XPATH_VERSIONS[1:]
     else:
-        raise ExpressionSyntaxError(
+        raise CriterionFieldError(
             f"unknown criterion expression type {kind!r}: expected 'jsonpath' or"
             " 'xpath'",
+            field="type",
             text=str(kind),
-            index=0,
         )
     if version not in versions:
-        raise ExpressionSyntaxError(
+        raise CriterionFieldError(
             f"unknown {kind} version {version!r}: expected {' or '.join(versions)}",
+            field="type",
             text=str(version),
-            index=0,
             hint=f"write 'type: {kind}' without a version for the default dialect",
         )
     return kind, version
+
+
+def _json_type(value: object) -> str:
+    """Return the JSON name of ``value``'s type, as a message shows it."""
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, (list, tuple)):
+        return "an array"
+    if isinstance(value, Mapping):
+        return "an object"
+    return "a " + type(value).__name__
 
 
 # Showing the values a condition compared
@@ -487,6 +564,8 @@ def _show(value: Any) -> str:
         return "null"
     if type(value) is int:
         return _shorten(str(value))
+    if isinstance(value, float) and not math.isfinite(value):
+        return json.dumps(value)  # Infinity or NaN, read from a response body
     if isinstance(value, (int, float)):
         return _shorten(str(Literal(value)))
     return _shorten(to_text(value))

@@ -159,6 +159,8 @@ class Rfc9535Dialect(JsonPathDialect):
                 text=source,
                 index=offset + index,
             ) from None
+        except Exception as error:  # noqa: BLE001
+            raise _unexpected_error(error, query, source, offset) from None
 
     def find(self, compiled: Any, document: Any) -> list[Any]:
         if isinstance(compiled, SingularPath):
@@ -187,10 +189,34 @@ class GoessnerDialect(JsonPathDialect):
                 text=source,
                 index=offset + index,
             ) from None
+        except Exception as error:  # noqa: BLE001
+            raise _unexpected_error(error, query, source, offset) from None
 
     def find(self, compiled: Any, document: Any) -> list[Any]:
         with _quiet_deprecations():
             return [match.value for match in compiled.find(document)]
+
+
+def _unexpected_error(
+    error: Exception, query: str, source: str, offset: int
+) -> ExpressionSyntaxError:
+    """Return the syntax error for an exception other than a package's syntax error.
+
+    jsonpath-rfc9535 1.0.1 parses recursively and raises RecursionError on a
+    deeply nested filter. Document text must not stop the load with a
+    traceback, whatever a package raises.
+    """
+    if isinstance(error, RecursionError):
+        reason = "it is nested too deeply"
+    else:
+        name = type(error).__name__
+        detail = f"{name}: {error}" if str(error) else name
+        reason = f"the parser failed with {detail}"
+    return ExpressionSyntaxError(
+        f"cannot parse JSONPath query {query!r}: {reason}",
+        text=source,
+        index=offset,
+    )
 
 
 @contextmanager

@@ -180,7 +180,9 @@ class StepOutputExpression(RuntimeExpression):
     """``$steps.ID.outputs.NAME[#POINTER]``: an output of an earlier step.
 
     ``outputs_omitted`` records the non-standard ``$steps.ID.NAME`` form, which
-    reads the same output.
+    reads the same output. Its standard form depends on the step's output
+    names, so the semantic checks report it (see `semantic_names`), not
+    `leniencies`.
     """
 
     step_id: str
@@ -197,22 +199,6 @@ class StepOutputExpression(RuntimeExpression):
         if outputs is None:
             return MISSING
         return _read_named(outputs, self.name, self.pointer)
-
-    @property
-    def leniencies(self) -> tuple[Leniency, ...]:
-        if not self.outputs_omitted:
-            return ()
-        standard = _with_pointer(
-            f"$steps.{self.step_id}.outputs.{self.name}", self.pointer
-        )
-        return (
-            Leniency(
-                code=leniency.OUTPUTS_OMITTED,
-                message=f"'.outputs' left out of '{self}'",
-                suggestion=standard,
-                index=len(f"$steps.{self.step_id}."),
-            ),
-        )
 
     def __str__(self) -> str:
         middle = "" if self.outputs_omitted else "outputs."

@@ -45,9 +45,11 @@ OmitCallback = Callable[[str, str], None]
 _WHITESPACE = " \t\r\n\f\v"
 # Punctuation that may come between the start of a word and a bare expression,
 # as in `($inputs.x)`, and punctuation that ends the expression, as in
-# `Hello $inputs.name,`.
+# `Hello $inputs.name,`. A '}' is not among them, because it ends embedded
+# expressions. So a word such as `$statusCode}` in `{ $statusCode}` does not
+# parse in full and stays literal, as LEN-2 requires.
 _BARE_WORD_OPENERS = "([\"'"
-_BARE_WORD_CLOSERS = ",.;:!?)]}'\""
+_BARE_WORD_CLOSERS = ",.;:!?)]'\""
 
 
 class UnresolvedExpressionError(ArazzoError):
@@ -124,6 +126,17 @@ class ValueNode(ABC):
         """Return every runtime expression in this value, in document order."""
         return ()
 
+    @abstractmethod
+    def to_data(self) -> Any:
+        """Return the value as the document wrote it; `parse_value` gives it back."""
+
+    def __str__(self) -> str:
+        """Return the source text: a string as it is, other values as JSON text."""
+        data = self.to_data()
+        if isinstance(data, str):
+            return data
+        return json.dumps(data, ensure_ascii=False)
+
 
 @dataclass(frozen=True, slots=True)
 class LiteralValue(ValueNode):
@@ -132,6 +145,9 @@ class LiteralValue(ValueNode):
     value: Any
 
     def _evaluate(self, evaluation: _Evaluation, pointer: str) -> Any:
+        return self.value
+
+    def to_data(self) -> Any:
         return self.value
 
 
@@ -150,6 +166,9 @@ class ExpressionValue(ValueNode):
 
     def expressions(self) -> tuple[RuntimeExpression, ...]:
         return (self.expression,)
+
+    def to_data(self) -> Any:
+        return str(self.expression)
 
     def __str__(self) -> str:
         return str(self.expression)
@@ -194,6 +213,9 @@ class TemplateValue(ValueNode):
             part.expression for part in self.parts if isinstance(part, Embedded)
         )
 
+    def to_data(self) -> Any:
+        return "".join(str(part) for part in self.parts)
+
     def __str__(self) -> str:
         return "".join(str(part) for part in self.parts)
 
@@ -227,6 +249,9 @@ class ObjectValue(ValueNode):
             expression for _, node in self.members for expression in node.expressions()
         )
 
+    def to_data(self) -> Any:
+        return {key: node.to_data() for key, node in self.members}
+
 
 @dataclass(frozen=True, slots=True)
 class ArrayValue(ValueNode):
@@ -248,6 +273,9 @@ class ArrayValue(ValueNode):
         return tuple(
             expression for item in self.items for expression in item.expressions()
         )
+
+    def to_data(self) -> Any:
+        return [item.to_data() for item in self.items]
 
 
 def evaluate_output(node: ValueNode, scope: Scope) -> Any:
@@ -313,10 +341,15 @@ def parse_string(text: str) -> ValueNode:
 # The start of text meant as a runtime expression: a root name followed by
 # the end of the text, a '.', a '#' or whitespace. "$100" and "$.items" do not
 # match, and stay literal without a warning.
-_EXPRESSION_START = re.compile(
+_ROOT = (
     r"\$(?:url|method|statusCode|request|response|inputs|outputs|steps"
-    r"|workflows|sourceDescriptions|components)(?=$|[.#\s])"
+    r"|workflows|sourceDescriptions|components)"
 )
+_EXPRESSION_START = re.compile(_ROOT + r"(?=$|[.#\s])")
+# A bare word that starts like an expression but does not parse, and warns:
+# a root followed by '.', '#' or '}'. A word such as "$inputs" or "$steps,"
+# may be meant as prose, so it stays literal silently.
+_BROKEN_BARE_WORD = re.compile(_ROOT + r"[.#}]")
 
 
 def _why_invalid(word: str, error: ExpressionSyntaxError) -> ExpressionSyntaxError:
@@ -465,7 +498,8 @@ def _read_bare_word(
 
     The word ends at whitespace, and trailing punctuation such as ``,`` or
     ``)`` stays literal text, so that ``Hello $inputs.name,`` substitutes
-    ``$inputs.name``. A name that ends in such punctuation needs braces.
+    ``$inputs.name``. A name that ends in such punctuation needs braces. The
+    rest of the word must parse in full, so ``$statusCode}`` stays literal.
     """
     stop = start
     while stop < len(text) and text[stop] not in _WHITESPACE:
@@ -476,14 +510,9 @@ def _read_bare_word(
     try:
         expression = parse_expression_at(text, start, stop)
     except ExpressionSyntaxError as error:
-        # Only a root followed by '.' or '#' warns, because a word such as
-        # "$inputs" or "$steps," may be meant as prose.
-        if re.match(_EXPRESSION_START.pattern + r"[.#]", word):
-            found.append(
-                replace(
-                    _not_an_expression(word, _why_invalid(word, error)), index=start
-                )
-            )
+        if _BROKEN_BARE_WORD.match(word):
+            warning = _not_an_expression(word, _why_invalid(word, error))
+            found.append(replace(warning, index=start, hint=_fix_hint(word, warning)))
         return None, start
     if isinstance(expression, _BARE_WORD_EXCLUDED):
         return None, start
@@ -498,6 +527,22 @@ def _read_bare_word(
     )
     found.extend(item.shifted(start) for item in expression.leniencies)
     return Embedded(expression, braced=False), stop
+
+
+def _fix_hint(word: str, warning: Leniency) -> str:
+    """Return the hint for a broken bare word: braces when the word is an
+    expression followed by '}', as in ``{ $statusCode}``."""
+    inner = word.split("}")[0]
+    if inner == word:
+        return warning.hint
+    try:
+        parse_expression(inner)
+    except ExpressionSyntaxError:
+        return warning.hint
+    return (
+        f"to embed the expression, write '{{{inner}}}' with no whitespace inside"
+        " the braces"
+    )
 
 
 def _is_plain_input(node: ValueNode) -> TypeGuard[ExpressionValue]:

@@ -96,11 +96,22 @@ def test_condition_evaluates_to(scope: Scope, text: str, expected: Any) -> None:
         "(-1).x",
         "('a' == 'b') == false",
         "!!!true",
+        "$statusCode < 1e400",
+        "$statusCode > -1e400",
     ],
 )
 def test_condition_round_trips(text: str) -> None:
     condition = parse_condition(text)
     assert parse_condition(str(condition)) == condition
+
+
+@pytest.mark.parametrize(
+    ("text", "printed"),
+    [("1e400", "1e999"), ("-1e400", "-1e999"), ("1e308", "1e+308")],
+    ids=["overflow", "negative overflow", "largest finite"],
+)
+def test_number_literal_prints_parseable(text: str, printed: str) -> None:
+    assert str(parse_condition(text)) == printed
 
 
 STRUCTURE = [
@@ -187,10 +198,9 @@ def test_dotted_body_leniency_index() -> None:
 
 
 def test_braced_leniency_indexes_shift() -> None:
-    codes = [
-        (item.code, item.index) for item in parse_condition("{$steps.a.b}").leniencies
-    ]
-    assert codes == [("LEN-5", 0), ("LEN-9", 10)]
+    condition = parse_condition("{$response.body.a}")
+    codes = [(item.code, item.index) for item in condition.leniencies]
+    assert codes == [("LEN-5", 0), ("LEN-6", 15)]
 
 
 ERRORS = [
@@ -230,7 +240,30 @@ ERRORS = [
     ("jsonpath in simple", '$.status == "x"', "type 'jsonpath'", 0),
     ("expression error index", "1 == $inputs.a#b", "must start with '/'", 15),
     ("embedded braces", "{$statusCode} == 200", "without braces", 0),
+    (
+        "parentheses too deep",
+        "(" * 33 + "true" + ")" * 33,
+        "nests '(' and '!' more than 32 levels deep",
+        32,
+    ),
+    ("negations too deep", "!" * 33 + "true", "more than 32 levels deep", 32),
+    (
+        "too many operators",
+        " || ".join(["true"] * 102),
+        "condition has more than 100 operators",
+        805,
+    ),
 ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["(" * 32 + "true" + ")" * 32, " && ".join(["true"] * 101)],
+    ids=["deepest nesting", "most operators"],
+)
+def test_condition_limits_inclusive(text: str) -> None:
+    condition = parse_condition(text)
+    assert parse_condition(str(condition)) == condition
 
 
 @pytest.mark.parametrize(

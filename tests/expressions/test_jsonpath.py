@@ -12,8 +12,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from arazzo_runner.errors import ExpressionSyntaxError
 from arazzo_runner.expressions.jsonpath import (
+    GOESSNER,
     RFC_9535,
+    JsonPathDialect,
     SingularPath,
     parse_singular_path,
 )
@@ -127,3 +130,34 @@ print(sorted(loaded & {"elementpath", "lxml", "jsonpath_ng", "jsonpath_rfc9535"}
         check=True,
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_deep_nesting_is_syntax_error() -> None:
+    query = "$[?" + "(" * 600 + "@" + ")" * 600 + "]"
+    with pytest.raises(ExpressionSyntaxError) as caught:
+        RFC_9535.compile(query, source=query, offset=0)
+    assert caught.value.message.startswith("cannot parse JSONPath query")
+    assert caught.value.message.endswith("it is nested too deeply")
+
+
+@pytest.mark.parametrize(
+    ("dialect", "module"),
+    [(RFC_9535, "jsonpath_rfc9535"), (GOESSNER, "jsonpath_ng.ext.parser")],
+    ids=["rfc 9535", "goessner"],
+)
+def test_parser_failure_is_syntax_error(
+    dialect: JsonPathDialect, module: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def fail(query: str) -> None:
+        raise IndexError("list index out of range")
+
+    monkeypatch.setattr(
+        f"{module}.{'compile' if dialect is RFC_9535 else 'parse'}", fail
+    )
+    with pytest.raises(ExpressionSyntaxError) as caught:
+        dialect.compile("$[?@.a]", source="x == $[?@.a]", offset=5)
+    assert caught.value.message == (
+        "cannot parse JSONPath query '$[?@.a]': the parser failed with"
+        " IndexError: list index out of range"
+    )
+    assert caught.value.index == 5

@@ -170,6 +170,21 @@ def test_criterion_compiler_total(text: str, kind: Any, context: str | None) -> 
         assert isinstance(result.passed, bool)
 
 
+@given(
+    st.recursive(
+        TEXT | st.integers() | st.booleans() | st.none(),
+        lambda children: (
+            st.lists(children, max_size=3)
+            | st.dictionaries(st.text(max_size=4), children, max_size=3)
+        ),
+        max_leaves=8,
+    )
+)
+def test_value_round_trips(value: Any) -> None:
+    node = parse_value(value)
+    assert parse_value(node.to_data()) == node
+
+
 @given(JSON_VALUES, TEXT)
 def test_value_evaluation_never_raises_for_outputs(document: Any, text: str) -> None:
     node = parse_value({"text": text, "list": [text]})

@@ -54,6 +54,9 @@ VALUES: list[tuple[str, Any, Any]] = [
     ("bare word before punctuation run", "is $inputs.modelOwner?!)", "is acme?!)"),
     ("bare pointer before period", "v $response.body#/id.", "v t1."),
     ("glued parenthesis literal", "f($inputs.count)", "f($inputs.count)"),
+    ("brace after bare word literal", "{ $statusCode}", "{ $statusCode}"),
+    ("brace in json text literal", '{"a": $inputs.count}', '{"a": $inputs.count}'),
+    ("bare word between braces", "{ $inputs.count }", "{ 3 }"),
     ("money stays literal", "costs $100 today", "costs $100 today"),
     ("jsonpath stays literal", "select $.items[*] now", "select $.items[*] now"),
     ("glued word literal", "scope=$inputs.apiToken", "scope=$inputs.apiToken"),
@@ -122,6 +125,38 @@ def test_template_round_trips(text: str) -> None:
     assert str(node) == text
 
 
+VALUE_TEXTS: list[tuple[str, Any, str]] = [
+    ("literal string", "$100", "$100"),
+    ("number", 5, "5"),
+    ("null", None, "null"),
+    ("boolean", True, "true"),
+    ("empty array", [], "[]"),
+    (
+        "object",
+        {"a": "$inputs.a", "b": [1, "x {$inputs.b}"], "c": "é"},
+        '{"a": "$inputs.a", "b": [1, "x {$inputs.b}"], "c": "é"}',
+    ),
+    ("array", ["Bearer $inputs.t", {"k": None}], '["Bearer $inputs.t", {"k": null}]'),
+]
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [row[1:] for row in VALUE_TEXTS],
+    ids=[row[0] for row in VALUE_TEXTS],
+)
+def test_value_prints_source_text(value: Any, text: str) -> None:
+    assert str(parse_value(value)) == text
+
+
+@pytest.mark.parametrize(
+    "value", [row[1] for row in VALUE_TEXTS], ids=[row[0] for row in VALUE_TEXTS]
+)
+def test_value_data_round_trips(value: Any) -> None:
+    node = parse_value(value)
+    assert parse_value(node.to_data()) == node
+
+
 LENIENCIES = [
     ("bare word", "Bearer $inputs.apiToken", "LEN-2", "Bearer {$inputs.apiToken}", 7),
     ("bare status code", "code: $statusCode", "LEN-2", "code: {$statusCode}", 6),
@@ -150,7 +185,6 @@ LENIENCIES = [
     ("broken bare word", "a $inputs. b", "TPL-1", "", 2),
     ("bare root alone", "$steps", "TPL-1", "", 0),
     ("dotted body embedded", "{$response.body.id}", "LEN-6", "$response.body#/id", 15),
-    ("outputs omitted whole", "$steps.a.b", "LEN-9", "$steps.a.outputs.b", 9),
 ]
 
 
@@ -164,6 +198,29 @@ def test_value_leniency(value: str, code: str, suggestion: str, index: int) -> N
     assert found.code == code
     assert found.suggestion == suggestion
     assert found.index == index
+
+
+@pytest.mark.parametrize(
+    ("value", "hint"),
+    [
+        (
+            "{ $statusCode}",
+            "to embed the expression, write '{$statusCode}' with no whitespace"
+            " inside the braces",
+        ),
+        (
+            '{"n": $inputs.count}',
+            "to embed the expression, write '{$inputs.count}' with no whitespace"
+            " inside the braces",
+        ),
+        ("x $inputs.}", "complete the expression, as in '$inputs.name'"),
+    ],
+    ids=["space after brace", "json text", "broken before brace"],
+)
+def test_bare_word_brace_warns(value: str, hint: str) -> None:
+    (found,) = parse_value(value).leniencies
+    assert found.code == "TPL-1"
+    assert found.hint == hint
 
 
 def test_bare_word_inner_punctuation_kept() -> None:

@@ -382,6 +382,36 @@ CASES: list[tuple[str, list[Any], str, str, str]] = [
         f"{STEP0}/successCriteria/0/condition",
     ),
     (
+        "jsonpath-template-syntax",
+        [
+            set_at(
+                f"{STEP0}/successCriteria",
+                [
+                    {
+                        "context": "$response.body",
+                        "condition": "$.x[?@ == {$inputs.limit}]]",
+                        "type": "jsonpath",
+                    }
+                ],
+            )
+        ],
+        "error",
+        "expression-syntax",
+        f"{STEP0}/successCriteria/0/condition",
+    ),
+    (
+        "xpath-prefixed-syntax",
+        [
+            set_at(
+                f"{STEP0}/successCriteria",
+                [{"context": "$response.body", "condition": "//a:b[", "type": "xpath"}],
+            )
+        ],
+        "error",
+        "expression-syntax",
+        f"{STEP0}/successCriteria/0/condition",
+    ),
+    (
         "type-without-context",
         [
             set_at(
@@ -391,7 +421,7 @@ CASES: list[tuple[str, list[Any], str, str, str]] = [
         ],
         "error",
         "expression-syntax",
-        f"{STEP0}/successCriteria/0/condition",
+        f"{STEP0}/successCriteria/0",
     ),
     (
         "type-unknown",
@@ -403,7 +433,7 @@ CASES: list[tuple[str, list[Any], str, str, str]] = [
         ],
         "error",
         "expression-syntax",
-        f"{STEP0}/successCriteria/0/condition",
+        f"{STEP0}/successCriteria/0/type",
     ),
     (
         "jsonpath-version-unknown",
@@ -421,7 +451,7 @@ CASES: list[tuple[str, list[Any], str, str, str]] = [
         ],
         "error",
         "expression-syntax",
-        f"{STEP0}/successCriteria/0/condition",
+        f"{STEP0}/successCriteria/0/type",
     ),
     (
         "context-syntax",
@@ -433,7 +463,7 @@ CASES: list[tuple[str, list[Any], str, str, str]] = [
         ],
         "error",
         "expression-syntax",
-        f"{STEP0}/successCriteria/0/condition",
+        f"{STEP0}/successCriteria/0/context",
     ),
     (
         "output-expression-syntax",
@@ -676,6 +706,70 @@ CASES: list[tuple[str, list[Any], str, str, str]] = [
         "LEN-9",
         "/workflows/0/outputs/name",
     ),
+    (
+        "outputs-left-out-in-comparison",
+        [
+            set_at(
+                f"{STEP1}/successCriteria",
+                [
+                    {
+                        "context": "$response.body",
+                        "condition": "$.id == $steps.list.first",
+                        "type": "jsonpath",
+                    }
+                ],
+            )
+        ],
+        "warning",
+        "LEN-9",
+        f"{STEP1}/successCriteria/0/condition",
+    ),
+    (
+        "dotted-step-output",
+        [set_at(f"{STEP1}/parameters/0/value", "$steps.list.outputs.first.0.id")],
+        "warning",
+        "LEN-6",
+        f"{STEP1}/parameters/0/value",
+    ),
+    (
+        "dotted-input",
+        [set_at(f"{STEP0}/successCriteria/0/condition", "$inputs.limit.max > 1")],
+        "warning",
+        "LEN-6",
+        f"{STEP0}/successCriteria/0/condition",
+    ),
+    (
+        "dotted-workflow-output",
+        [set_at("/workflows/1/outputs", {"x": "$workflows.main.outputs.name.first"})],
+        "warning",
+        "LEN-6",
+        "/workflows/1/outputs/x",
+    ),
+    (
+        "dotted-called-output",
+        [set_at(f"{CALL}/outputs/name", "$outputs.name.first")],
+        "warning",
+        "LEN-6",
+        f"{CALL}/outputs/name",
+    ),
+    (
+        "dotted-in-workflow-action",
+        [
+            set_at(
+                "/workflows/0/successActions",
+                [
+                    {
+                        "name": "done",
+                        "type": "end",
+                        "criteria": [{"condition": "$steps.list.outputs.first.a"}],
+                    }
+                ],
+            )
+        ],
+        "warning",
+        "LEN-6",
+        "/workflows/0/successActions/0/criteria/0/condition",
+    ),
 ]
 
 
@@ -724,10 +818,73 @@ def test_goto_makes_later_step_available(tmp_path: Path) -> None:
 def test_criterion_problem_reported_once(tmp_path: Path) -> None:
     document = valid_document()
     document["workflows"][0]["steps"][0]["successCriteria"] = [
+        {
+            "condition": "$.id",
+            "context": "$response.body",
+            "type": {"type": "jsonpath", "version": "nope"},
+        }
+    ]
+    found = validate(tmp_path, document)
+    assert [(d.code, d.location.pointer) for d in found] == [
+        ("expression-syntax", f"{STEP0}/successCriteria/0/type")
+    ]
+
+
+def test_criterion_problems_at_own_fields(tmp_path: Path) -> None:
+    # A missing context and an unknown version are two problems, each
+    # reported once at its own place.
+    document = valid_document()
+    document["workflows"][0]["steps"][0]["successCriteria"] = [
         {"condition": "$.id", "type": {"type": "jsonpath", "version": "nope"}}
     ]
     found = validate(tmp_path, document)
-    assert [d.code for d in found] == ["expression-syntax"]
+    assert [(d.code, d.location.pointer) for d in found] == [
+        ("structure", f"{STEP0}/successCriteria/0"),
+        ("expression-syntax", f"{STEP0}/successCriteria/0/type"),
+    ]
+
+
+WRONG_FIELDS = [
+    (
+        "type number",
+        {"condition": "a", "context": "$response.body", "type": 5},
+        "type",
+        "'type' must be a string or an object, not a number 5",
+    ),
+    (
+        "type list",
+        {"condition": "a", "context": "$response.body", "type": ["regex"]},
+        "type",
+        "'type' must be a string or an object, not an array ['regex']",
+    ),
+    (
+        "context number",
+        {"condition": "$statusCode == 200", "context": 7, "type": "regex"},
+        "context",
+        "'context' must be a runtime expression string, not a number 7",
+    ),
+    (
+        "condition number",
+        {"condition": 5},
+        "condition",
+        "'condition' must be a string, not a number",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("criterion", "field", "message"),
+    [row[1:] for row in WRONG_FIELDS],
+    ids=[row[0] for row in WRONG_FIELDS],
+)
+def test_criterion_field_error_located(
+    tmp_path: Path, criterion: dict[str, Any], field: str, message: str
+) -> None:
+    document = valid_document()
+    document["workflows"][0]["steps"][0]["successCriteria"] = [criterion]
+    found = validate(tmp_path, document)
+    assert [d.location.pointer for d in found] == [f"{STEP0}/successCriteria/0/{field}"]
+    assert found[0].message.startswith(message)
 
 
 def test_lenient_retry_reports_no_schema_error(tmp_path: Path) -> None:
@@ -772,3 +929,67 @@ def test_schema_error_survives_semantic_warning(tmp_path: Path) -> None:
     document["workflows"][0]["steps"][0]["requestBody"] = "not an object"
     found = findings(validate(tmp_path, document))
     assert ("error", "structure", f"{STEP0}/requestBody") in found
+
+
+NAME_FORMS = [
+    (
+        "dotted output",
+        "$steps.list.outputs.first.0.id",
+        [("LEN-6", "$steps.list.outputs.first#/0/id")],
+    ),
+    (
+        "outputs left out",
+        "$steps.list.first",
+        [("LEN-9", "$steps.list.outputs.first")],
+    ),
+    (
+        "outputs left out and dotted",
+        "$steps.list.first.0",
+        [
+            ("LEN-6", "$steps.list.outputs.first#/0"),
+            ("LEN-9", "$steps.list.outputs.first#/0"),
+        ],
+    ),
+    (
+        "dotted then pointer",
+        "$steps.list.outputs.first.a#/b",
+        [("LEN-6", "$steps.list.outputs.first#/a/b")],
+    ),
+    ("dotted input", "$inputs.limit.max", [("LEN-6", "$inputs.limit#/max")]),
+]
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [row[1:] for row in NAME_FORMS],
+    ids=[row[0] for row in NAME_FORMS],
+)
+def test_name_form_suggests_pointer(
+    tmp_path: Path, value: str, expected: list[tuple[str, str]]
+) -> None:
+    document = valid_document()
+    document["workflows"][0]["outputs"]["name"] = value
+    found = validate(tmp_path, document)
+    hints = [(d.code, d.hint) for d in found]
+    assert hints == [(code, f"write it as {form}") for code, form in expected]
+
+
+def test_dotted_output_name_is_no_leniency(tmp_path: Path) -> None:
+    document = valid_document()
+    document["workflows"][0]["steps"][0]["outputs"]["first.id"] = "$response.body"
+    document["workflows"][0]["outputs"]["name"] = "$steps.list.outputs.first.id"
+    assert validate(tmp_path, document) == []
+
+
+def test_open_inputs_schema_no_leniency(tmp_path: Path) -> None:
+    document = valid_document()
+    document["workflows"][0]["inputs"] = {"type": "object"}
+    document["workflows"][0]["outputs"]["name"] = "$inputs.customer.firstName"
+    assert validate(tmp_path, document) == []
+
+
+def test_strict_rejects_dotted_output(tmp_path: Path) -> None:
+    document = valid_document()
+    document["workflows"][0]["outputs"]["name"] = "$steps.list.outputs.first.0"
+    found = validate(tmp_path, document, strict=True)
+    assert [(d.severity, d.code) for d in found] == [("error", "LEN-6")]
