@@ -76,6 +76,11 @@ def find_workflow(
                 pointer,
                 "workflow-target",
                 f"source {name!r} has no workflow {workflow_id!r}",
+                _choices(
+                    "name one of its workflows",
+                    [w.workflow_id for w in child.document.workflows],
+                    "add the workflow to that document",
+                ),
             )
             return None
         return f"{prefix}{name}.{workflow_id}"
@@ -177,6 +182,16 @@ def find_operation_by_id(
     return None
 
 
+def _choices(action: str, names: list[str], otherwise: str) -> str:
+    """Return ``action`` followed by up to ten of ``names``, or ``otherwise``
+    when there are none."""
+    if not names:
+        return otherwise
+    listed = ", ".join(sorted(names)[:10])
+    more = ", ..." if len(names) > 10 else ""
+    return f"{action}: {listed}{more}"
+
+
 def _spelling_hint(operation_id: str, operations: list[Operation]) -> str:
     """Suggest the operationIds that differ from ``operation_id`` only in case."""
     lowered = operation_id.lower()
@@ -215,6 +230,11 @@ def find_operation_by_path(
             pointer,
             "operation-path",
             f"operationPath {text!r} names no OpenAPI source {parts.source_name!r}",
+            _choices(
+                "name a source description of type openapi",
+                list(loaded.openapi),
+                "declare the OpenAPI description under sourceDescriptions",
+            ),
         )
         return None
     if not parts.standard:

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from arazzo_runner._syntax_hints import syntax_hint
 from arazzo_runner.diagnostics import Diagnostic
 from arazzo_runner.document.loader import LoadedDocument, LoadResult
 from arazzo_runner.document.model import (
@@ -44,6 +45,7 @@ from arazzo_runner.plan_targets import (
 )
 
 _OUTPUT_NAME = re.compile(r"^[a-zA-Z0-9.\-_]+$")
+_OUTPUT_CHARACTER = re.compile(r"[^a-zA-Z0-9.\-_]")
 
 
 def prepare(result: LoadResult) -> Plan:
@@ -497,6 +499,8 @@ class _Planner:
                 entry.pointer,
                 "action-target",
                 "a goto action needs exactly one of stepId and workflowId",
+                "add stepId to go to a step of this workflow, or workflowId to "
+                "go to another workflow",
             )
             return None
         if entry.type == "retry" and entry.step_id and entry.workflow_id:
@@ -505,6 +509,7 @@ class _Planner:
                 entry.pointer,
                 "action-target",
                 "a retry action takes at most one of stepId and workflowId",
+                "keep stepId or workflowId, or neither to retry this step alone",
             )
             return None
         step_id = entry.step_id if entry.type != "end" else None
@@ -566,6 +571,8 @@ class _Planner:
                     "output-name",
                     f"output name {name!r} may use only letters, digits, "
                     "'.', '-' and '_'",
+                    f"rename it, for example to {_OUTPUT_CHARACTER.sub('_', name)!r}, "
+                    "and update the expressions that read it",
                 )
             if _is_broken_expression(value):
                 # An output takes only a runtime expression, so the semantic
@@ -607,7 +614,7 @@ class _Planner:
             pointer,
             "expression-syntax",
             f"{exc.message}\n{exc.caret()}",
-            exc.hint,
+            exc.hint or syntax_hint(loaded.parsed, pointer),
         )
 
 

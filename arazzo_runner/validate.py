@@ -71,7 +71,7 @@ def validate_document(
                 "unreadable",
                 exc.message,
                 _with_document(exc.location, os.fspath(path)),
-                exc.hint,
+                exc.hint or "fix the file so that it is one YAML or JSON document",
             )
         ]
     return make_strict(diagnostics) if strict else diagnostics

@@ -200,21 +200,25 @@ def _translate(error: Any, parsed: ParsedDocument) -> Iterator[Diagnostic]:
             return
         for field in error.validator_value:
             if isinstance(error.instance, dict) and field not in error.instance:
-                yield diagnostic(f"missing required field {field!r}")
+                yield diagnostic(
+                    f"missing required field {field!r}",
+                    hint=hint or f"add the field {field!r}",
+                )
         return
     if keyword == "type":
         expected = error.validator_value
         names = expected if isinstance(expected, list) else [expected]
         expected_types = " or ".join(_article(name) for name in names)
+        subject = _describe(error.path)
         yield diagnostic(
-            f"{_describe(error.path)} must be {expected_types}, not "
-            f"{_type_name(error.instance)}"
+            f"{subject} must be {expected_types}, not {_type_name(error.instance)}",
+            hint=hint or f"write {subject} as {expected_types}",
         )
         return
     if "errorMessage" in schema:
         yield diagnostic(schema["errorMessage"])
         return
-    yield diagnostic(_generic_message(error))
+    yield diagnostic(_generic_message(error), hint=hint or _generic_hint(error))
 
 
 def _generic_message(error: Any) -> str:
@@ -244,6 +248,26 @@ def _generic_message(error: Any) -> str:
         ]
         return f"{subject} is incomplete: " + ", ".join(missing)
     return f"{subject} is invalid: {error.message}"
+
+
+def _generic_hint(error: Any) -> str:
+    keyword = error.validator
+    value = error.validator_value
+    if keyword == "enum":
+        return "use one of " + ", ".join(repr(item) for item in value)
+    if keyword == "const":
+        return f"write {value!r}"
+    if keyword == "minItems":
+        return "add an entry, or remove the field"
+    if keyword == "uniqueItems":
+        return "remove the repeated entry"
+    if keyword == "minimum":
+        return f"use a value of at least {value}"
+    if keyword == "pattern":
+        return "change the value so that it matches the pattern"
+    if keyword == "dependentRequired":
+        return "add the missing field, or remove the field that needs it"
+    return "change the value to the form that Arazzo 1.0.1 defines for this field"
 
 
 def _extra_keys(instance: Any, schema: dict[str, Any]) -> list[str]:

@@ -100,7 +100,9 @@ def _load_arazzo(
                     "source-unavailable",
                     f"source {source.name!r}: {exc.message}",
                     location,
-                    exc.hint,
+                    exc.hint
+                    or "fix the description, or load a working copy with "
+                    f"--source {source.name}=PATH",
                 )
             )
             continue

@@ -95,6 +95,8 @@ def read_path(path: Path, *, display_name: str | None = None) -> ParsedDocument:
             raise DocumentError(
                 f"file is too large: {size} bytes, the limit is {MAX_DOCUMENT_BYTES}",
                 location=Location(name),
+                hint="split the description into files that refer to each other "
+                "with $ref",
             )
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError as exc:
@@ -103,15 +105,21 @@ def read_path(path: Path, *, display_name: str | None = None) -> ParsedDocument:
         ) from exc
     except IsADirectoryError as exc:
         raise DocumentError(
-            "is a directory, not a file", location=Location(name)
+            "is a directory, not a file",
+            location=Location(name),
+            hint="name a YAML or JSON file inside it",
         ) from exc
     except UnicodeDecodeError as exc:
         raise DocumentError(
-            f"file is not UTF-8 text: {exc.reason}", location=Location(name)
+            f"file is not UTF-8 text: {exc.reason}",
+            location=Location(name),
+            hint="save the file as UTF-8",
         ) from exc
     except OSError as exc:
         raise DocumentError(
-            f"cannot read file: {exc.strerror}", location=Location(name)
+            f"cannot read file: {exc.strerror}",
+            location=Location(name),
+            hint="check that the file exists and that you may read it",
         ) from exc
     return read_text(text, uri=name)
 
@@ -123,7 +131,11 @@ def _read_text(text: str, *, uri: str) -> ParsedDocument:
         DocumentError: the text is not valid YAML or JSON, or breaks a limit.
     """
     if len(text) > MAX_DOCUMENT_BYTES:
-        raise DocumentError("document is too large", location=Location(uri))
+        raise DocumentError(
+            f"document is too large: the limit is {MAX_DOCUMENT_BYTES} bytes",
+            location=Location(uri),
+            hint="split the description into files that refer to each other with $ref",
+        )
     stripped = text.lstrip()
     if stripped.startswith(("{", "[")) or uri.lower().endswith(".json"):
         try:
@@ -189,7 +201,11 @@ def _read_yaml(text: str, uri: str) -> ParsedDocument:
             hint="check the indentation and quoting near this position",
         ) from exc
     except yaml.YAMLError as exc:
-        raise DocumentError(f"invalid YAML: {exc}", location=Location(uri)) from exc
+        raise DocumentError(
+            f"invalid YAML: {exc}",
+            location=Location(uri),
+            hint="check that the file is one YAML or JSON document",
+        ) from exc
     finally:
         loader.dispose()
     return document
@@ -303,6 +319,7 @@ class _EventBuilder:
             raise DocumentError(
                 "mapping keys must be strings",
                 location=self.location(event.start_mark, top.pointer),
+                hint="write each key as a plain string, not a list or a mapping",
             )
         pointer = self.place_pointer(top, event)
         self.counted(pointer, event)
@@ -343,6 +360,7 @@ class _EventBuilder:
             raise DocumentError(
                 "mapping keys must be strings",
                 location=self.location(event.start_mark, top.pointer),
+                hint="write each key as a plain string, not a list or a mapping",
             )
         pointer = self.place_pointer(top, event)
         if event.anchor in self.open_anchors:

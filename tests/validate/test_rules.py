@@ -697,6 +697,7 @@ def test_rule_reports_problem(
     for diagnostic in found:
         assert diagnostic.location.line is not None, str(diagnostic)
         assert diagnostic.location.column is not None, str(diagnostic)
+        assert diagnostic.hint, str(diagnostic)
 
 
 def test_valid_document_has_no_diagnostics(tmp_path: Path) -> None:
@@ -772,3 +773,38 @@ def test_schema_error_survives_semantic_warning(tmp_path: Path) -> None:
     document["workflows"][0]["steps"][0]["requestBody"] = "not an object"
     found = findings(validate(tmp_path, document))
     assert ("error", "structure", f"{STEP0}/requestBody") in found
+
+
+@pytest.mark.parametrize(
+    ("criterion", "expected"),
+    [
+        ({"condition": "$statusCode =="}, "as in $statusCode == 200"),
+        (
+            {"condition": "(", "context": "$statusCode", "type": "regex"},
+            "regular expression (ECMA-262 syntax)",
+        ),
+        (
+            {"condition": "$[?", "context": "$response.body", "type": "jsonpath"},
+            "JSONPath query (RFC 9535)",
+        ),
+    ],
+    ids=["simple", "regex", "jsonpath"],
+)
+def test_condition_syntax_hint_names_form(
+    tmp_path: Path, criterion: dict[str, Any], expected: str
+) -> None:
+    document = valid_document()
+    document["workflows"][0]["steps"][0]["successCriteria"] = [criterion]
+    (found,) = validate(tmp_path, document)
+    assert found.code == "expression-syntax"
+    assert found.hint is not None
+    assert expected in found.hint
+
+
+def test_output_name_hint_suggests_name(tmp_path: Path) -> None:
+    document = valid_document()
+    document["workflows"][0]["outputs"]["bad name"] = "$steps.get.outputs.name"
+    (found,) = validate(tmp_path, document)
+    assert found.code == "output-name"
+    assert found.hint is not None
+    assert "'bad_name'" in found.hint
