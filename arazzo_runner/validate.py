@@ -22,8 +22,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import replace
 from pathlib import Path
 
-from arazzo_runner._json_positions import json_positions
 from arazzo_runner.diagnostics import Diagnostic
+from arazzo_runner.document.json_positions import json_positions
 from arazzo_runner.document.loader import LoadedDocument, LoadResult, load
 from arazzo_runner.document.sources import is_remote
 from arazzo_runner.errors import DocumentError, Location
@@ -173,7 +173,8 @@ def _locate_in_json(
         if parsed.positions or is_remote(parsed.uri):
             continue
         try:
-            text = Path(parsed.uri).read_text(encoding="utf-8")
+            # "utf-8-sig" drops a byte order mark, as the reader does.
+            text = Path(parsed.uri).read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError):
             continue
         parsed.positions.update(json_positions(text))

@@ -2,8 +2,9 @@
 
 YAML is resolved the way JSON would read it (the YAML 1.2 core schema):
 ``yes``, ``on``, ``no`` and unquoted dates stay strings, and only ``true``,
-``false``, ``null``, integers and floats are typed. Duplicate keys, non-string
-keys, excessive alias expansion and oversized files are errors, not hangs.
+``false``, ``null``, integers and floats are typed. Duplicate keys (in YAML
+and in JSON), non-string keys, excessive alias expansion and oversized files
+are errors, not hangs. A UTF-8 byte order mark at the start is ignored.
 """
 
 from __future__ import annotations
@@ -136,10 +137,17 @@ def _read_text(text: str, *, uri: str) -> ParsedDocument:
             location=Location(uri),
             hint="split the description into files that refer to each other with $ref",
         )
+    # Some editors start UTF-8 files with a byte order mark. RFC 8259 lets a
+    # JSON parser ignore it and YAML allows it, but json.loads rejects it.
+    text = text.removeprefix("\ufeff")
     stripped = text.lstrip()
     if stripped.startswith(("{", "[")) or uri.lower().endswith(".json"):
         try:
-            return ParsedDocument(uri, json.loads(text))
+            return ParsedDocument(
+                uri, json.loads(text, object_pairs_hook=_object_without_duplicates)
+            )
+        except _DuplicateKeyError as exc:
+            raise _duplicate_json_key(text, uri, exc.key) from None
         except json.JSONDecodeError as exc:
             if uri.lower().endswith(".json"):
                 raise DocumentError(
@@ -149,6 +157,42 @@ def _read_text(text: str, *, uri: str) -> ParsedDocument:
                 ) from exc
             # YAML flow style also starts with a brace: let YAML decide.
     return _read_yaml(text, uri)
+
+
+class _DuplicateKeyError(ValueError):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _object_without_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _DuplicateKeyError(key)
+            seen.add(key)
+    return result
+
+
+def _duplicate_json_key(text: str, uri: str, key: str) -> DocumentError:
+    # Imported here: the scanner imports this module, and only this error
+    # needs it.
+    from arazzo_runner.document.json_positions import first_duplicate_key
+
+    found = first_duplicate_key(text)
+    if found is None:
+        location = Location(uri)
+    else:
+        pointer, (line, column) = found
+        key = pointer.rsplit("/", 1)[1].replace("~1", "/").replace("~0", "~")
+        location = Location(uri, pointer, line, column)
+    return DocumentError(
+        f"duplicate key {key!r}",
+        location=location,
+        hint="remove or rename one of the two entries",
+    )
 
 
 def read_text(text: str, *, uri: str) -> ParsedDocument:
@@ -304,9 +348,10 @@ class _EventBuilder:
         )
         # Keys are compared as written: JSON keys are always strings.
         if not merge and event.value in top.value:
+            pointer = f"{top.pointer}/{escape_pointer_segment(event.value)}"
             raise DocumentError(
                 f"duplicate key {event.value!r}",
-                location=self.location(event.start_mark, top.pointer),
+                location=self.location(event.start_mark, pointer),
                 hint="remove or rename one of the two entries",
             )
         top.key = event.value
