@@ -147,9 +147,11 @@ class _Planner:
             )
 
     def check_unique_ids(self, loaded: LoadedDocument) -> None:
+        # An empty id is missing or not a string, which the schema reports, so
+        # it is left out here (and from the stepIds in ``workflow``).
         seen: set[str] = set()
         for source in loaded.document.source_descriptions:
-            if source.name in seen:
+            if source.name and source.name in seen:
                 self.error(
                     loaded,
                     f"{source.pointer}/name",
@@ -160,7 +162,7 @@ class _Planner:
             seen.add(source.name)
         seen = set()
         for workflow in loaded.document.workflows:
-            if workflow.workflow_id in seen:
+            if workflow.workflow_id and workflow.workflow_id in seen:
                 self.error(
                     loaded,
                     f"{workflow.pointer}/workflowId",
@@ -180,7 +182,7 @@ class _Planner:
     ) -> PlannedWorkflow:
         step_ids: dict[str, int] = {}
         for position, step in enumerate(workflow.steps):
-            if step.step_id in step_ids:
+            if step.step_id and step.step_id in step_ids:
                 self.error(
                     loaded,
                     f"{step.pointer}/stepId",
@@ -426,7 +428,8 @@ class _Planner:
     ) -> None:
         seen: set[str] = set()
         for action in actions:
-            if action.name in seen:
+            # A missing name, which the schema reports, is no duplicate.
+            if action.name and action.name in seen:
                 self.plan.diagnostics.append(
                     Diagnostic(
                         "error",

@@ -155,8 +155,15 @@ def check_input_schemas(loaded: LoadedDocument) -> list[Diagnostic]:
 
 def check_schema(parsed: ParsedDocument) -> list[Diagnostic]:
     """Check a parsed document against the Arazzo 1.0.x JSON Schema."""
+    errors = list(_schema_validator().iter_errors(parsed.data))
+    # A value of the wrong type also fails the conditional rules written for
+    # the right type (an action that is a number "needs exactly one of stepId
+    # and workflowId"), so only the type is reported for it.
+    mistyped = {tuple(error.path) for error in errors if error.validator == "type"}
     found: list[Diagnostic] = []
-    for error in _schema_validator().iter_errors(parsed.data):
+    for error in errors:
+        if error.validator != "type" and tuple(error.path) in mistyped:
+            continue
         found.extend(_translate(error, parsed))
     return found
 

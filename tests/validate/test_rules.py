@@ -808,3 +808,53 @@ def test_output_name_hint_suggests_name(tmp_path: Path) -> None:
     assert found.code == "output-name"
     assert found.hint is not None
     assert "'bad_name'" in found.hint
+
+
+def test_mistyped_criteria_get_schema_findings_only(tmp_path: Path) -> None:
+    document = valid_document()
+    document["workflows"][0]["steps"][0]["successCriteria"] = [
+        "$statusCode == 200",
+        {"condition": 5},
+    ]
+    found = findings(validate(tmp_path, document))
+    assert found == {
+        ("error", "structure", f"{STEP0}/successCriteria/0"),
+        ("error", "structure", f"{STEP0}/successCriteria/1/condition"),
+    }
+
+
+def test_mistyped_action_gets_schema_finding_only(tmp_path: Path) -> None:
+    document = valid_document()
+    document["workflows"][0]["successActions"] = [5]
+    found = validate(tmp_path, document)
+    assert [(d.code, d.location.pointer) for d in found] == [
+        ("structure", "/workflows/0/successActions/0")
+    ]
+    assert (
+        found[0].message
+        == "entry 0 of 'successActions' must be an object, not a number"
+    )
+
+
+def test_action_with_mistyped_step_id_gets_schema_finding_only(tmp_path: Path) -> None:
+    document = valid_document()
+    document["workflows"][0]["steps"][0]["onSuccess"] = [
+        {"name": "jump", "type": "goto", "stepId": 5}
+    ]
+    found = findings(validate(tmp_path, document))
+    assert found == {("error", "structure", f"{STEP0}/onSuccess/0/stepId")}
+
+
+def test_mistyped_workflow_ids_are_not_duplicates(tmp_path: Path) -> None:
+    document = valid_document()
+    document["workflows"][1]["workflowId"] = 7
+    document["workflows"].append(None)
+    document["workflows"].append(
+        {"workflowId": 8, "steps": [{"stepId": "a", "operationId": "listItems"}]}
+    )
+    found = findings(validate(tmp_path, document))
+    assert found == {
+        ("error", "structure", "/workflows/1/workflowId"),
+        ("error", "structure", "/workflows/2"),
+        ("error", "structure", "/workflows/3/workflowId"),
+    }
