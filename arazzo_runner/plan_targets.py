@@ -116,6 +116,8 @@ def find_operation_by_id(
             )
             return None
         matches = [op for op in source.operations if op.operation_id == operation_id]
+        if not matches and source.incomplete:
+            return None  # The operation may be behind a broken $ref, reported.
         if not matches:
             report.error(
                 loaded,
@@ -168,8 +170,10 @@ def find_operation_by_id(
                     f"write $sourceDescriptions.{text}",
                 )
                 return op
-    if unavailable_sources(loaded):
-        return None  # The operation may be in a source that did not load.
+    if unavailable_sources(loaded) or any(s.incomplete for s in sources.values()):
+        # The operation may be in a source that did not load, or behind a
+        # broken $ref: both are reported already.
+        return None
     report.error(
         loaded,
         pointer,
@@ -260,6 +264,8 @@ def find_operation_by_path(
             f"add the method: ...#{in_item[0].pointer}",
         )
         return in_item[0]
+    if source.incomplete:
+        return None  # The operation may be behind a broken $ref, reported.
     report.error(
         loaded,
         pointer,

@@ -25,6 +25,7 @@ from pathlib import Path
 from arazzo_runner.diagnostics import Diagnostic
 from arazzo_runner.document.json_positions import json_positions
 from arazzo_runner.document.loader import LoadedDocument, LoadResult, load
+from arazzo_runner.document.reader import ParsedDocument
 from arazzo_runner.document.sources import is_remote
 from arazzo_runner.errors import DocumentError, Location
 from arazzo_runner.plan import Plan
@@ -139,7 +140,7 @@ def merge_diagnostics(loaded: LoadResult, plan: Plan) -> list[Diagnostic]:
         for d in schema_found
         if not _already_judged(d, judged) and not _inside(d, lenient)
     ]
-    merged = _locate_in_json([*schema_kept, *semantic], documents)
+    merged = _locate_in_json([*schema_kept, *semantic], loaded)
     unique: dict[tuple[object, ...], Diagnostic] = {}
     for diagnostic in merged:
         location = diagnostic.location
@@ -155,21 +156,24 @@ def merge_diagnostics(loaded: LoadResult, plan: Plan) -> list[Diagnostic]:
 
 
 def _locate_in_json(
-    diagnostics: list[Diagnostic], documents: list[LoadedDocument]
+    diagnostics: list[Diagnostic], loaded: LoadResult
 ) -> list[Diagnostic]:
     """Add line and column to the diagnostics of JSON documents.
 
     The reader records positions for YAML only; for a JSON document that has
-    findings, the positions are recovered from its text here.
+    findings (an Arazzo document, or an OpenAPI file with a broken ``$ref``),
+    the positions are recovered from its text here.
     """
-    by_uri = {document.parsed.uri: document.parsed for document in documents}
-    unplaced = {
-        d.location.document
-        for d in diagnostics
-        if d.location.line is None and d.location.document in by_uri
-    }
+    by_uri: dict[str, ParsedDocument] = {}
+    for diagnostic in diagnostics:
+        uri = diagnostic.location.document
+        if diagnostic.location.line is None and uri is not None:
+            parsed = loaded.resolver.cache.cached(uri)
+            if parsed is not None:
+                by_uri[uri] = parsed
+    unplaced = set(by_uri)
     for uri in unplaced:
-        parsed = by_uri[str(uri)]
+        parsed = by_uri[uri]
         if parsed.positions or is_remote(parsed.uri):
             continue
         try:

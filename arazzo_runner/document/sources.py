@@ -60,6 +60,10 @@ class DocumentCache:
             self._documents[uri] = document
         return document
 
+    def cached(self, uri: str) -> ParsedDocument | None:
+        """Return the document at ``uri`` if it has been read, without reading it."""
+        return self._documents.get(uri)
+
     def put(self, document: ParsedDocument) -> None:
         """Add an already parsed document."""
         self._documents[document.uri] = document
