@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from arazzo_runner.document.loader import LoadedDocument
+from arazzo_runner.errors import Location
 from arazzo_runner.openapi.operations import Operation, parse_operation_path
 
 _SOURCE_PREFIX = "$sourceDescriptions."
@@ -127,6 +128,9 @@ def find_operation_by_id(
                 _spelling_hint(operation_id, source.operations),
             )
             return None
+        if len(matches) > 1:
+            _report_duplicates(report, loaded, pointer, operation_id, matches)
+            return None
         return matches[0]
     matches = [
         op
@@ -145,8 +149,11 @@ def find_operation_by_id(
                 f"write $sourceDescriptions.{matches[0].source.name}.{text}",
             )
         return matches[0]
+    if len(matches) > 1 and len({op.source.name for op in matches}) == 1:
+        _report_duplicates(report, loaded, pointer, text, matches)
+        return None
     if len(matches) > 1:
-        names = ", ".join(sorted(op.source.name for op in matches))
+        names = ", ".join(sorted({op.source.name for op in matches}))
         report.error(
             loaded,
             pointer,
@@ -184,6 +191,36 @@ def find_operation_by_id(
         ),
     )
     return None
+
+
+def _report_duplicates(
+    report: Reporter,
+    loaded: LoadedDocument,
+    pointer: str,
+    operation_id: str,
+    matches: list[Operation],
+) -> None:
+    """Report an operationId that several operations of one source share."""
+    source = matches[0].source
+    places = " and ".join(f"{op.label} ({_operation_location(op)})" for op in matches)
+    report.error(
+        loaded,
+        pointer,
+        "operation-ambiguous",
+        f"operationId {operation_id!r} is duplicated within source "
+        f"{source.name!r}: {places}",
+        "make the operationIds of the OpenAPI description unique, as OpenAPI "
+        "requires, or name the operation with operationPath",
+    )
+
+
+def _operation_location(operation: Operation) -> str:
+    source = operation.source
+    resolver = source.resolver
+    parsed = resolver.cache.cached(source.uri) if resolver is not None else None
+    if parsed is None:
+        return str(Location(source.uri, operation.pointer))
+    return str(parsed.location(operation.pointer))
 
 
 def _choices(action: str, names: list[str], otherwise: str) -> str:

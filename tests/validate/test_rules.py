@@ -3,13 +3,22 @@ diagnostic it must produce, with its severity and JSON Pointer."""
 
 from __future__ import annotations
 
+import copy
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
-from tests.validate.conftest import findings, valid_document, validate
+from arazzo_runner.validate import validate_document
+from tests.validate.conftest import (
+    OPENAPI,
+    findings,
+    valid_document,
+    validate,
+    write_documents,
+)
 
 STEP0 = "/workflows/0/steps/0"
 STEP1 = "/workflows/0/steps/1"
@@ -858,3 +867,22 @@ def test_mistyped_workflow_ids_are_not_duplicates(tmp_path: Path) -> None:
         ("error", "structure", "/workflows/2"),
         ("error", "structure", "/workflows/3/workflowId"),
     }
+
+
+@pytest.mark.parametrize(
+    "operation_id", ["listItems", "$sourceDescriptions.api.listItems"]
+)
+def test_operation_id_duplicated_in_one_source(
+    tmp_path: Path, operation_id: str
+) -> None:
+    document = valid_document()
+    document["workflows"][0]["steps"][0]["operationId"] = operation_id
+    path = write_documents(tmp_path, document)
+    openapi = copy.deepcopy(OPENAPI)
+    openapi["paths"]["/items"]["post"]["operationId"] = "listItems"
+    (tmp_path / "openapi.yaml").write_text(yaml.safe_dump(openapi))
+    (found,) = validate_document(path)
+    assert found.code == "operation-ambiguous"
+    assert "is duplicated within source 'api'" in found.message
+    assert "GET /items (" in found.message
+    assert "POST /items (" in found.message
