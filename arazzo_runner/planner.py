@@ -318,9 +318,10 @@ class _Planner:
                     continue
                 key = identity(parameter)
                 if key in seen:
+                    # At the entry, not at the component a reference names.
                     self.error(
                         loaded,
-                        parameter.pointer,
+                        entry.pointer,
                         "duplicate-parameter",
                         f"parameter {parameter.name!r} (in: {parameter.in_}) is listed "
                         f"twice in this {level}",
@@ -403,7 +404,7 @@ class _Planner:
         loaded = context.loaded
         own = [self.action(context, entry, kind) for entry in entries]
         step_actions = [a for a in own if a is not None]
-        self.check_duplicate_actions(loaded, step_actions)
+        self.check_duplicate_actions(loaded, entries, kind)
         if workflow_level:
             return tuple(step_actions)
         defaults = (
@@ -415,7 +416,7 @@ class _Planner:
         if key not in context.defaults:
             planned = [self.action(context, entry, kind) for entry in defaults]
             context.defaults[key] = [a for a in planned if a is not None]
-            self.check_duplicate_actions(loaded, context.defaults[key])
+            self.check_duplicate_actions(loaded, defaults, kind)
         names = {a.name for a in step_actions}
         # Step actions come first; workflow actions with the same name are
         # overridden, and the rest follow in their own order.
@@ -424,20 +425,34 @@ class _Planner:
         )
 
     def check_duplicate_actions(
-        self, loaded: LoadedDocument, actions: list[PlannedAction]
+        self,
+        loaded: LoadedDocument,
+        entries: tuple[Action | Reusable, ...],
+        kind: str,
     ) -> None:
+        """Report each action name used twice in one list.
+
+        The names are compared before any target is checked, so that an
+        action with a broken target still counts, and a duplicate is located
+        at its entry in the list, also when it is a reference.
+        """
         seen: set[str] = set()
-        for action in actions:
+        for entry in entries:
+            action = (
+                _component_action(loaded, entry.reference, kind)
+                if isinstance(entry, Reusable)
+                else entry
+            )
             # A missing name, which the schema reports, is no duplicate.
-            if action.name and action.name in seen:
-                self.plan.diagnostics.append(
-                    Diagnostic(
-                        "error",
-                        "duplicate-action",
-                        f"action name {action.name!r} is used twice in one list",
-                        action.location,
-                        "give each action its own name",
-                    )
+            if action is None or not action.name:
+                continue
+            if action.name in seen:
+                self.error(
+                    loaded,
+                    entry.pointer,
+                    "duplicate-action",
+                    f"action name {action.name!r} is used twice in one list",
+                    "give each action its own name",
                 )
             seen.add(action.name)
 
@@ -457,13 +472,7 @@ class _Planner:
                     f"use {prefix}NAME",
                 )
                 return None
-            components = loaded.document.components
-            table = (
-                components.success_actions
-                if kind == "success"
-                else components.failure_actions
-            )
-            found = table.get(entry.reference[len(prefix) :])
+            found = _component_action(loaded, entry.reference, kind)
             if found is None:
                 self.error(
                     loaded,
@@ -628,6 +637,21 @@ class _WorkflowContext:
     prefix: str
     step_ids: dict[str, int]
     defaults: dict[str, list[PlannedAction]] = field(default_factory=dict)
+
+
+def _component_action(
+    loaded: LoadedDocument, reference: str, kind: str
+) -> Action | None:
+    """Return the component action that ``reference`` names in the section of
+    ``kind`` (success or failure), or ``None``."""
+    components = loaded.document.components
+    if kind == "success":
+        prefix, table = "$components.successActions.", components.success_actions
+    else:
+        prefix, table = "$components.failureActions.", components.failure_actions
+    if not reference.startswith(prefix):
+        return None
+    return table.get(reference[len(prefix) :])
 
 
 def _leniency_hint(found: Leniency) -> str | None:

@@ -886,3 +886,40 @@ def test_operation_id_duplicated_in_one_source(
     assert "is duplicated within source 'api'" in found.message
     assert "GET /items (" in found.message
     assert "POST /items (" in found.message
+
+
+@pytest.mark.parametrize(
+    "actions",
+    [
+        [{"name": "x", "type": "goto", "stepId": "nope"}, {"name": "x", "type": "end"}],
+        [{"name": "x", "type": "end"}, {"name": "x", "type": "goto", "stepId": "nope"}],
+    ],
+    ids=["bad-target-first", "bad-target-second"],
+)
+def test_duplicate_action_with_bad_target(
+    tmp_path: Path, actions: list[dict[str, Any]]
+) -> None:
+    document = valid_document()
+    document["workflows"][0]["steps"][0]["onSuccess"] = actions
+    found = findings(validate(tmp_path, document))
+    assert ("error", "duplicate-action", f"{STEP0}/onSuccess/1") in found
+
+
+def test_duplicate_action_reference_located_at_entry(tmp_path: Path) -> None:
+    document = valid_document()
+    document["workflows"][0]["steps"][0]["onFailure"] = [
+        {"name": "stop", "type": "end"},
+        {"reference": "$components.failureActions.stop"},
+    ]
+    found = findings(validate(tmp_path, document))
+    assert found == {("error", "duplicate-action", f"{STEP0}/onFailure/1")}
+
+
+def test_duplicate_parameter_reference_located_at_entry(tmp_path: Path) -> None:
+    document = valid_document()
+    document["workflows"][0]["steps"][0]["parameters"] = [
+        {"name": "page", "in": "query", "value": 2},
+        {"reference": "$components.parameters.page"},
+    ]
+    found = findings(validate(tmp_path, document))
+    assert found == {("error", "duplicate-parameter", f"{STEP0}/parameters/1")}
