@@ -67,7 +67,10 @@ class _Checker:
                     if target is not None and target[1:] not in self.targets:
                         self.targets.add(target[1:])
                         pending.append(target)
+                # Scalars hold no reference, so only containers are queued.
                 for key, value in current.items():
+                    if not isinstance(value, (dict, list)):
+                        continue
                     if key in _SKIPPED_MEMBERS or key.startswith("x-"):
                         continue
                     child = f"{current_pointer}/{escape_pointer_segment(key)}"
@@ -76,6 +79,7 @@ class _Checker:
                 pending.extend(
                     (item, current_uri, f"{current_pointer}/{index}")
                     for index, item in enumerate(current)
+                    if isinstance(item, (dict, list))
                 )
 
     def follow(
