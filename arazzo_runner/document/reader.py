@@ -24,10 +24,21 @@ MAX_DOCUMENT_BYTES = 64 * 1024 * 1024
 # Containers nested deeper than this are rejected: later stages walk documents
 # recursively, and real descriptions nest a few dozen levels at most.
 MAX_DEPTH = 256
-# Nodes built from one document, aliases expanded: far above any real
-# description (a 3 MB OpenAPI file builds about 400,000) and far below what an
-# alias bomb tries to build.
-MAX_NODES = 5_000_000
+# Values built from one document, aliases expanded. The largest real
+# description measured, Plaid's OpenAPI description (3.0 MB of YAML), builds
+# 66,987 values: this leaves a margin of 30 and still bounds the memory that
+# a dense file, such as 64 MB of "[1,1,1,...", could take.
+MAX_NODES = 2_000_000
+# Values built by expanding YAML aliases, which let a file of a few hundred
+# bytes ask for millions. None of the 384 YAML files of the test corpus, the
+# specification examples and the benchmark inputs uses an alias, so this is
+# room for hand-written anchors of shared snippets. The
+# limit keeps the worst case short: bench/alias_limit.py validates an 860-byte
+# document whose aliases build 45,663 payload strings full of runtime
+# expressions in 3.1 s (0.4 s when most strings are plain), on a 2-core AMD
+# EPYC VM. Before this limit, a 640-byte file whose aliases built 4.4 million
+# values took 34 s and 386 MB there.
+MAX_ALIAS_NODES = 50_000
 
 _BaseLoader: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -291,6 +302,7 @@ class _EventBuilder:
         self.uri = uri
         self.positions = positions
         self.count = 0
+        self.aliased = 0
         self.stack: list[_Open] = []
         # anchor -> (value, number of values it expands to)
         self.anchors: dict[str, tuple[Any, int]] = {}
@@ -416,6 +428,13 @@ class _EventBuilder:
             )
         value, size = self.anchors[event.anchor]
         self.count += size
+        self.aliased += size
+        if self.aliased > MAX_ALIAS_NODES:
+            raise DocumentError(
+                f"YAML aliases expand to more than {MAX_ALIAS_NODES} values",
+                location=self.location(event.start_mark, pointer),
+                hint="write the repeated values out, or use fewer aliases",
+            )
         self.check_count(event, pointer)
         self.positions.setdefault(
             pointer, (event.start_mark.line + 1, event.start_mark.column + 1)
@@ -459,9 +478,9 @@ class _EventBuilder:
     def check_count(self, event: Any, pointer: str) -> None:
         if self.count > MAX_NODES:
             raise DocumentError(
-                f"document expands to more than {MAX_NODES} values",
+                f"document has more than {MAX_NODES} values",
                 location=self.location(event.start_mark, pointer),
-                hint="reduce the use of YAML aliases",
+                hint="split the document into files that refer to each other with $ref",
             )
 
     def scalar_value(self, event: Any, pointer: str) -> Any:
