@@ -35,10 +35,13 @@ SCHEMA_FILE = "arazzo-1.0.schema.json"
 def schema_findings(loaded: LoadedDocument) -> list[Diagnostic]:
     """Check a loaded Arazzo document and its input schemas with JSON Schema."""
     parsed = loaded.parsed
+    # The data holds a key such as 1: as the string "1", so these findings
+    # are not part of the data's cache entry.
+    keys = key_findings(parsed)
     entry = _cache_entry(parsed.data)
     stored = _read_findings(entry)
     if stored is not None:
-        return [
+        return keys + [
             Diagnostic(severity, code, message, parsed.location(pointer), hint)
             for severity, code, message, pointer, hint in stored
         ]
@@ -52,7 +55,7 @@ def schema_findings(loaded: LoadedDocument) -> list[Diagnostic]:
             entry.write_text(json.dumps(rows), encoding="utf-8")
         except OSError:
             pass  # The entry only saves time; validation stays correct.
-    return found
+    return keys + found
 
 
 def _cache_entry(data: Any) -> Path | None:
@@ -150,6 +153,26 @@ def check_input_schemas(loaded: LoadedDocument) -> list[Diagnostic]:
                     "input schemas are JSON Schema 2020-12: fix the keyword here",
                 )
             )
+    return found
+
+
+def key_findings(parsed: ParsedDocument) -> list[Diagnostic]:
+    """Report each YAML key of an Arazzo document that is not a string.
+
+    JSON, which Arazzo documents must map to, has only string keys.
+    """
+    found = []
+    for pointer, kind in parsed.non_string_keys:
+        key = pointer.rsplit("/", 1)[1].replace("~1", "/").replace("~0", "~")
+        found.append(
+            Diagnostic(
+                "error",
+                "structure",
+                f"key {key} must be a string, not {kind}",
+                parsed.location(pointer),
+                f"quote the key, as in '{key}':",
+            )
+        )
     return found
 
 

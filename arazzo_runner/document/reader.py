@@ -3,8 +3,10 @@
 YAML is resolved the way JSON would read it (the YAML 1.2 core schema):
 ``yes``, ``on``, ``no`` and unquoted dates stay strings, and only ``true``,
 ``false``, ``null``, integers and floats are typed. Duplicate keys (in YAML
-and in JSON), non-string keys, excessive alias expansion and oversized files
-are errors, not hangs. A UTF-8 byte order mark at the start is ignored.
+and in JSON), keys that are lists or mappings, excessive alias expansion and
+oversized files are errors, not hangs. A scalar key that YAML would type
+(``200:``) is kept as the string written and listed in ``non_string_keys``.
+A UTF-8 byte order mark at the start is ignored.
 """
 
 from __future__ import annotations
@@ -71,11 +73,19 @@ for _tag, _pattern, _first in _IMPLICIT:
 
 @dataclass(slots=True)
 class ParsedDocument:
-    """A document's data, its URI and where each JSON Pointer sits in the text."""
+    """A document's data, its URI and where each JSON Pointer sits in the text.
+
+    ``non_string_keys`` lists each YAML key written as another type, such as
+    ``1:`` or ``true:``, by its pointer and type name ("a number"). The data
+    holds the key as written, a string, because OpenAPI descriptions often
+    write response codes that way; validation reports such keys in Arazzo
+    documents.
+    """
 
     uri: str
     data: Any
     positions: dict[str, tuple[int, int]] = field(default_factory=dict)
+    non_string_keys: list[tuple[str, str]] = field(default_factory=list)
 
     def location(self, pointer: str) -> Location:
         """Return the location of ``pointer``, with the nearest known position."""
@@ -243,8 +253,10 @@ def _too_deep(data: Any) -> bool:
 def _read_yaml(text: str, uri: str) -> ParsedDocument:
     loader = _JsonCompatibleLoader(text)
     document = ParsedDocument(uri, None)
+    builder = _EventBuilder(loader, uri, document.positions)
     try:
-        document.data = _EventBuilder(loader, uri, document.positions).build()
+        document.data = builder.build()
+        document.non_string_keys = builder.non_string_keys
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
@@ -269,6 +281,12 @@ def _read_yaml(text: str, uri: str) -> ParsedDocument:
 _MAP_TAG = "tag:yaml.org,2002:map"
 _SEQ_TAG = "tag:yaml.org,2002:seq"
 _MERGE_TAG = "tag:yaml.org,2002:merge"
+_KEY_TYPES = {
+    "tag:yaml.org,2002:int": "a number",
+    "tag:yaml.org,2002:float": "a number",
+    "tag:yaml.org,2002:bool": "a boolean",
+    "tag:yaml.org,2002:null": "null",
+}
 
 
 @dataclass(slots=True)
@@ -308,6 +326,7 @@ class _EventBuilder:
         self.anchors: dict[str, tuple[Any, int]] = {}
         self.open_anchors: set[str] = set()
         self.root: Any = None
+        self.non_string_keys: list[tuple[str, str]] = []
 
     def build(self) -> Any:
         loader = self.loader
@@ -366,9 +385,21 @@ class _EventBuilder:
                 location=self.location(event.start_mark, pointer),
                 hint="remove or rename one of the two entries",
             )
+        if not merge:
+            self.check_key_type(event, top)
         top.key = event.value
         top.key_mark = event.start_mark
         top.is_merge = merge
+
+    def check_key_type(self, event: Any, top: _Open) -> None:
+        """Record a key that YAML reads as a number, boolean or null."""
+        tag = event.tag
+        if tag is None or tag == "!":
+            tag = self.loader.resolve(yaml.ScalarNode, event.value, event.implicit)
+        kind = _KEY_TYPES.get(tag)
+        if kind is not None:
+            pointer = f"{top.pointer}/{escape_pointer_segment(event.value)}"
+            self.non_string_keys.append((pointer, kind))
 
     def start(self, event: Any, is_mapping: bool) -> None:
         top = self.stack[-1] if self.stack else None

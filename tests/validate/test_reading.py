@@ -81,6 +81,23 @@ def test_byte_order_mark_is_accepted(tmp_path: Path, suffix: str) -> None:
     assert "nope" in line[found.location.column - 1 :]
 
 
+def test_non_string_key_is_error(tmp_path: Path) -> None:
+    path = write_documents(tmp_path, valid_document())
+    path.write_text(path.read_text().replace("info:\n", "info:\n  1: one\n", 1))
+    found = validate_document(path)
+    errors = [d for d in found if d.severity == "error"]
+    assert [(d.code, d.location.pointer) for d in errors] == [("structure", "/info/1")]
+    assert errors[0].message == "key 1 must be a string, not a number"
+
+
+def test_non_string_key_in_openapi_is_accepted(tmp_path: Path) -> None:
+    path = write_documents(tmp_path, valid_document())
+    openapi = tmp_path / "openapi.yaml"
+    openapi.write_text(openapi.read_text().replace("'200':", "200:"))
+    assert "\n        200:" in openapi.read_text()
+    assert validate_document(path) == []
+
+
 def test_alias_bomb_fails_fast(tmp_path: Path) -> None:
     lines = ["a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
     for index in range(1, 9):
