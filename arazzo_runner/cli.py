@@ -309,7 +309,9 @@ def mock(openapi: Path, scenario: Path, port: int, log_path: Path | None) -> Non
     "documents",
     nargs=-1,
     required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
+    # A directory is reported as an unreadable document, like a missing file,
+    # so that the exit code stays 1 and the other documents are still checked.
+    type=click.Path(path_type=Path),
 )
 @click.option("--strict", is_flag=True, help="Treat every warning as an error.")
 @click.option(

@@ -58,11 +58,13 @@ def validate_document(
     """
     name = os.fspath(path)
     if not is_remote(name) and not os.path.isfile(name):
-        problem = (
-            "is a directory, not a file" if os.path.isdir(name) else "file not found"
-        )
+        if os.path.isdir(name):
+            problem = "is a directory, not a file"
+            hint = "name a YAML or JSON file inside it"
+        else:
+            problem, hint = "file not found", "check the path"
         location = Location(name)
-        return [Diagnostic("error", "unreadable", problem, location, "check the path")]
+        return [Diagnostic("error", "unreadable", problem, location, hint)]
     try:
         _, diagnostics = prepare_validated(path, sources=sources)
     except DocumentError as exc:

@@ -128,6 +128,14 @@ def test_missing_file_is_error(tmp_path: Path, runner: CliRunner) -> None:
     assert f"{missing}: error: unreadable: file not found" in result.output
 
 
+def test_directory_is_error(tmp_path: Path, runner: CliRunner) -> None:
+    result = runner.invoke(main, ["validate", str(tmp_path)])
+    assert result.exit_code == 1
+    assert f"{tmp_path}: error: unreadable: is a directory, not a file" in (
+        result.output
+    )
+
+
 def test_unparsable_document_is_located(tmp_path: Path, runner: CliRunner) -> None:
     path = tmp_path / "broken.yaml"
     path.write_text("arazzo: 1.0.1\ninfo: [\n")
