@@ -38,6 +38,7 @@ from arazzo_runner.plan import (
     PlannedStep,
     PlannedWorkflow,
 )
+from arazzo_runner.plan_cycles import check_dependency_cycles, check_workflow_recursion
 from arazzo_runner.plan_targets import (
     find_operation_by_id,
     find_operation_by_path,
@@ -56,36 +57,9 @@ def prepare(result: LoadResult) -> Plan:
         diagnostics=list(result.diagnostics),
     )
     _Planner(plan).add_document(result.entry, prefix="")
-    _check_dependency_cycles(plan)
+    check_dependency_cycles(plan)
+    check_workflow_recursion(plan, result.entry)
     return plan
-
-
-def _check_dependency_cycles(plan: Plan) -> None:
-    """Report each ``dependsOn`` cycle once, at the workflow that closes it."""
-    done: set[str] = set()
-
-    def visit(key: str, path: list[str]) -> None:
-        if key in path:
-            cycle = path[path.index(key) :] + [key]
-            names = " -> ".join(plan.workflows[k].workflow_id for k in cycle)
-            plan.diagnostics.append(
-                Diagnostic(
-                    "error",
-                    "dependency-cycle",
-                    f"dependsOn forms a cycle: {names}",
-                    plan.workflows[path[-1]].location,
-                    "remove one of the dependencies",
-                )
-            )
-            return
-        if key in done:
-            return
-        for dependency in plan.workflows[key].depends_on:
-            visit(dependency, [*path, key])
-        done.add(key)
-
-    for key in plan.workflows:
-        visit(key, [])
 
 
 class _Planner:

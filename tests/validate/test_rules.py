@@ -327,6 +327,27 @@ CASES: list[tuple[str, list[Any], str, str, str]] = [
         "/workflows/1",
     ),
     (
+        "workflow-calls-itself",
+        [set_at(f"{CALL}/workflowId", "caller")],
+        "error",
+        "workflow-recursion",
+        f"{CALL}/workflowId",
+    ),
+    (
+        "workflows-call-each-other",
+        [append_at("/workflows/0/steps", {"stepId": "back", "workflowId": "caller"})],
+        "error",
+        "workflow-recursion",
+        f"{CALL}/workflowId",
+    ),
+    (
+        "call-into-own-dependency",
+        [set_at("/workflows/0/dependsOn", ["caller"])],
+        "error",
+        "workflow-recursion",
+        f"{CALL}/workflowId",
+    ),
+    (
         "source-unavailable",
         [set_at("/sourceDescriptions/0/url", "missing.yaml")],
         "error",
