@@ -92,9 +92,34 @@ def prepare_validated(
         DocumentError: the entry document cannot be read or parsed.
     """
     loaded = load(os.fspath(path), source_overrides=sources)
+    not_arazzo = _other_description(loaded.entry.parsed)
+    if not_arazzo is not None:
+        # Every other finding would follow from this one: the fields of an
+        # Arazzo document are missing and the OpenAPI ones are unknown.
+        plan = Plan(loaded.entry.parsed.uri, [], diagnostics=[not_arazzo])
+        return plan, plan.diagnostics
     plan = prepare(loaded)
     plan.diagnostics = merge_diagnostics(loaded, plan)
     return plan, plan.diagnostics
+
+
+def _other_description(parsed: ParsedDocument) -> Diagnostic | None:
+    """Return an error when ``parsed`` is an OpenAPI or Swagger description."""
+    data = parsed.data
+    if not isinstance(data, dict) or "arazzo" in data:
+        return None
+    for field, name in (("openapi", "an OpenAPI"), ("swagger", "a Swagger")):
+        if field in data:
+            return Diagnostic(
+                "error",
+                "not-arazzo",
+                f"the document is {name} {data[field]} description, not an "
+                "Arazzo document",
+                parsed.location(f"/{field}"),
+                "validate the Arazzo document that names it under "
+                "sourceDescriptions, or use an OpenAPI validator for it",
+            )
+    return None
 
 
 def make_strict(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
