@@ -187,9 +187,9 @@ def _locate_in_json(
 ) -> list[Diagnostic]:
     """Add line and column to the diagnostics of JSON documents.
 
-    The reader records positions for YAML only; for a JSON document that has
-    findings (an Arazzo document, or an OpenAPI file with a broken ``$ref``),
-    the positions are recovered from its text here.
+    The reader records positions for YAML only. For a JSON document with
+    findings, such as an Arazzo document or an OpenAPI file with a broken
+    ``$ref``, the positions are recovered from its text here.
     """
     by_uri: dict[str, ParsedDocument] = {}
     for diagnostic in diagnostics:

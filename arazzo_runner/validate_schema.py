@@ -35,7 +35,7 @@ SCHEMA_FILE = "arazzo-1.0.schema.json"
 def schema_findings(loaded: LoadedDocument) -> list[Diagnostic]:
     """Check a loaded Arazzo document and its input schemas with JSON Schema."""
     parsed = loaded.parsed
-    # The data holds a key such as 1: as the string "1", so these findings
+    # The data stores a key such as 1: as the string "1", so these findings
     # are not part of the data's cache entry.
     keys = key_findings(parsed)
     entry = _cache_entry(parsed.data)

@@ -77,7 +77,7 @@ class ParsedDocument:
 
     ``non_string_keys`` lists each YAML key written as another type, such as
     ``1:`` or ``true:``, by its pointer and type name ("a number"). The data
-    holds the key as written, a string, because OpenAPI descriptions often
+    stores the key as written, a string, because OpenAPI descriptions often
     write response codes that way; validation reports such keys in Arazzo
     documents.
     """

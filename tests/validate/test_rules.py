@@ -866,7 +866,7 @@ def test_mistyped_action_gets_schema_finding_only(tmp_path: Path) -> None:
     )
 
 
-def test_action_with_mistyped_step_id_gets_schema_finding_only(tmp_path: Path) -> None:
+def test_mistyped_goto_target_reported_once(tmp_path: Path) -> None:
     document = valid_document()
     document["workflows"][0]["steps"][0]["onSuccess"] = [
         {"name": "jump", "type": "goto", "stepId": 5}
