@@ -6,11 +6,14 @@ validation describes the form that the field expects, with an example.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from arazzo_runner.document.reader import ParsedDocument
 from arazzo_runner.document.sources import resolve_pointer
 
+# A criterion or one of its fields. The criterion's type picks the condition hint.
+_CRITERION = re.compile(r"/(?:successCriteria|criteria)/\d+(?P<part>/[^/]+.*)?$")
 _CONDITION_HINTS = {
     "simple": "write a condition that compares runtime expressions and literals, "
     "as in $statusCode == 200 or $response.body#/state == 'done'",
@@ -24,6 +27,10 @@ _CONDITION_HINTS = {
 _TYPE_HINT = (
     "use type simple, regex, jsonpath or xpath, or an object such as "
     "{type: jsonpath, version: draft-goessner-dispatch-jsonpath-00}"
+)
+_CONTEXT_HINT = (
+    "write the runtime expression whose value the condition tests, such as "
+    "$response.body"
 )
 _OUTPUT_HINT = (
     "write one runtime expression, as in $response.body#/id or $steps.ID.outputs.NAME"
@@ -39,9 +46,15 @@ def syntax_hint(parsed: ParsedDocument, pointer: str) -> str:
     parent, _, field = pointer.rpartition("/")
     if parent.rpartition("/")[2] == "outputs":
         return _OUTPUT_HINT
-    if field != "condition":
+    match = _CRITERION.search(pointer)
+    if match is None:
         return _VALUE_HINT
-    criterion = _value_at(parsed.data, parent)
+    part = match.group("part") or ""
+    if part == "/context":
+        return _CONTEXT_HINT
+    if part.startswith("/type"):
+        return _TYPE_HINT
+    criterion = _value_at(parsed.data, pointer[: len(pointer) - len(part)])
     kind: Any = criterion.get("type") if isinstance(criterion, dict) else None
     if isinstance(kind, dict):
         kind = kind.get("type")
