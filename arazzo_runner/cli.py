@@ -141,6 +141,9 @@ class _DocumentPath(click.types.StringParamType):
 
     name = "document"
 
+    def __init__(self, *, dir_okay: bool = False) -> None:
+        self.dir_okay = dir_okay
+
     def convert(
         self, value: Any, param: click.Parameter | None, ctx: click.Context | None
     ) -> str:
@@ -149,7 +152,7 @@ class _DocumentPath(click.types.StringParamType):
         text = str(value)
         if is_remote(text):
             return text
-        return str(click.Path(dir_okay=False).convert(text, param, ctx))
+        return str(click.Path(dir_okay=self.dir_okay).convert(text, param, ctx))
 
 
 def _input_value(name: str, text: str) -> Any:
@@ -433,7 +436,9 @@ def mock(openapi: Path, scenario: Path, port: int, log_path: Path | None) -> Non
     "documents",
     nargs=-1,
     required=True,
-    type=_DocumentPath(),
+    # A folder is reported as an unreadable document, like a missing file,
+    # so that the exit code stays 1 and the other documents are still checked.
+    type=_DocumentPath(dir_okay=True),
 )
 @click.option("--strict", is_flag=True, help="Treat every warning as an error.")
 @click.option(

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from arazzo_runner.document.loader import LoadedDocument
+from arazzo_runner.errors import Location
 from arazzo_runner.openapi.operations import Operation, parse_operation_path
 
 _SOURCE_PREFIX = "$sourceDescriptions."
@@ -76,6 +77,11 @@ def find_workflow(
                 pointer,
                 "workflow-target",
                 f"source {name!r} has no workflow {workflow_id!r}",
+                _choices(
+                    "name one of its workflows",
+                    [w.workflow_id for w in child.document.workflows],
+                    "add the workflow to that document",
+                ),
             )
             return None
         return f"{prefix}{name}.{workflow_id}"
@@ -111,6 +117,8 @@ def find_operation_by_id(
             )
             return None
         matches = [op for op in source.operations if op.operation_id == operation_id]
+        if not matches and source.incomplete:
+            return None  # The operation may be behind a broken $ref, reported.
         if not matches:
             report.error(
                 loaded,
@@ -119,6 +127,9 @@ def find_operation_by_id(
                 f"source {name!r} has no operation with operationId {operation_id!r}",
                 _spelling_hint(operation_id, source.operations),
             )
+            return None
+        if len(matches) > 1:
+            _report_duplicates(report, loaded, pointer, operation_id, matches)
             return None
         return matches[0]
     matches = [
@@ -138,8 +149,11 @@ def find_operation_by_id(
                 f"write $sourceDescriptions.{matches[0].source.name}.{text}",
             )
         return matches[0]
+    if len(matches) > 1 and len({op.source.name for op in matches}) == 1:
+        _report_duplicates(report, loaded, pointer, text, matches)
+        return None
     if len(matches) > 1:
-        names = ", ".join(sorted(op.source.name for op in matches))
+        names = ", ".join(sorted({op.source.name for op in matches}))
         report.error(
             loaded,
             pointer,
@@ -163,8 +177,10 @@ def find_operation_by_id(
                     f"write $sourceDescriptions.{text}",
                 )
                 return op
-    if unavailable_sources(loaded):
-        return None  # The operation may be in a source that did not load.
+    if unavailable_sources(loaded) or any(s.incomplete for s in sources.values()):
+        # The operation may be in a source that did not load, or behind a
+        # broken $ref: both are reported already.
+        return None
     report.error(
         loaded,
         pointer,
@@ -175,6 +191,46 @@ def find_operation_by_id(
         ),
     )
     return None
+
+
+def _report_duplicates(
+    report: Reporter,
+    loaded: LoadedDocument,
+    pointer: str,
+    operation_id: str,
+    matches: list[Operation],
+) -> None:
+    """Report an operationId that several operations of one source share."""
+    source = matches[0].source
+    places = " and ".join(f"{op.label} ({_operation_location(op)})" for op in matches)
+    report.error(
+        loaded,
+        pointer,
+        "operation-ambiguous",
+        f"operationId {operation_id!r} is duplicated within source "
+        f"{source.name!r}: {places}",
+        "make the operationIds of the OpenAPI description unique, as OpenAPI "
+        "requires, or name the operation with operationPath",
+    )
+
+
+def _operation_location(operation: Operation) -> str:
+    source = operation.source
+    resolver = source.resolver
+    parsed = resolver.cache.cached(source.uri) if resolver is not None else None
+    if parsed is None:
+        return str(Location(source.uri, operation.pointer))
+    return str(parsed.location(operation.pointer))
+
+
+def _choices(action: str, names: list[str], otherwise: str) -> str:
+    """Return ``action`` followed by up to ten of ``names``, or ``otherwise``
+    when there are none."""
+    if not names:
+        return otherwise
+    listed = ", ".join(sorted(names)[:10])
+    more = ", ..." if len(names) > 10 else ""
+    return f"{action}: {listed}{more}"
 
 
 def _spelling_hint(operation_id: str, operations: list[Operation]) -> str:
@@ -215,6 +271,11 @@ def find_operation_by_path(
             pointer,
             "operation-path",
             f"operationPath {text!r} names no OpenAPI source {parts.source_name!r}",
+            _choices(
+                "name a source description of type openapi",
+                list(loaded.openapi),
+                "declare the OpenAPI description under sourceDescriptions",
+            ),
         )
         return None
     if not parts.standard:
@@ -240,6 +301,8 @@ def find_operation_by_path(
             f"add the method: ...#{in_item[0].pointer}",
         )
         return in_item[0]
+    if source.incomplete:
+        return None  # The operation may be behind a broken $ref, reported.
     report.error(
         loaded,
         pointer,

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from arazzo_runner._syntax_hints import syntax_hint
 from arazzo_runner.diagnostics import Diagnostic
 from arazzo_runner.document.loader import LoadedDocument, LoadResult
 from arazzo_runner.document.model import (
@@ -37,6 +38,7 @@ from arazzo_runner.plan import (
     PlannedStep,
     PlannedWorkflow,
 )
+from arazzo_runner.plan_cycles import check_dependency_cycles, check_workflow_recursion
 from arazzo_runner.plan_targets import (
     find_operation_by_id,
     find_operation_by_path,
@@ -44,6 +46,7 @@ from arazzo_runner.plan_targets import (
 )
 
 _OUTPUT_NAME = re.compile(r"^[a-zA-Z0-9.\-_]+$")
+_OUTPUT_CHARACTER = re.compile(r"[^a-zA-Z0-9.\-_]")
 
 
 def prepare(result: LoadResult) -> Plan:
@@ -54,36 +57,9 @@ def prepare(result: LoadResult) -> Plan:
         diagnostics=list(result.diagnostics),
     )
     _Planner(plan).add_document(result.entry, prefix="")
-    _check_dependency_cycles(plan)
+    check_dependency_cycles(plan)
+    check_workflow_recursion(plan, result.entry)
     return plan
-
-
-def _check_dependency_cycles(plan: Plan) -> None:
-    """Report each ``dependsOn`` cycle once, at the workflow that closes it."""
-    done: set[str] = set()
-
-    def visit(key: str, path: list[str]) -> None:
-        if key in path:
-            cycle = path[path.index(key) :] + [key]
-            names = " -> ".join(plan.workflows[k].workflow_id for k in cycle)
-            plan.diagnostics.append(
-                Diagnostic(
-                    "error",
-                    "dependency-cycle",
-                    f"dependsOn forms a cycle: {names}",
-                    plan.workflows[path[-1]].location,
-                    "remove one of the dependencies",
-                )
-            )
-            return
-        if key in done:
-            return
-        for dependency in plan.workflows[key].depends_on:
-            visit(dependency, [*path, key])
-        done.add(key)
-
-    for key in plan.workflows:
-        visit(key, [])
 
 
 class _Planner:
@@ -145,9 +121,11 @@ class _Planner:
             )
 
     def check_unique_ids(self, loaded: LoadedDocument) -> None:
+        # An empty id is missing or not a string, which the schema reports, so
+        # it is left out here (and from the stepIds in ``workflow``).
         seen: set[str] = set()
         for source in loaded.document.source_descriptions:
-            if source.name in seen:
+            if source.name and source.name in seen:
                 self.error(
                     loaded,
                     f"{source.pointer}/name",
@@ -158,7 +136,7 @@ class _Planner:
             seen.add(source.name)
         seen = set()
         for workflow in loaded.document.workflows:
-            if workflow.workflow_id in seen:
+            if workflow.workflow_id and workflow.workflow_id in seen:
                 self.error(
                     loaded,
                     f"{workflow.pointer}/workflowId",
@@ -178,7 +156,7 @@ class _Planner:
     ) -> PlannedWorkflow:
         step_ids: dict[str, int] = {}
         for position, step in enumerate(workflow.steps):
-            if step.step_id in step_ids:
+            if step.step_id and step.step_id in step_ids:
                 self.error(
                     loaded,
                     f"{step.pointer}/stepId",
@@ -314,9 +292,10 @@ class _Planner:
                     continue
                 key = identity(parameter)
                 if key in seen:
+                    # At the entry, not at the component a reference names.
                     self.error(
                         loaded,
-                        parameter.pointer,
+                        entry.pointer,
                         "duplicate-parameter",
                         f"parameter {parameter.name!r} (in: {parameter.in_}) is listed "
                         f"twice in this {level}",
@@ -399,7 +378,7 @@ class _Planner:
         loaded = context.loaded
         own = [self.action(context, entry, kind) for entry in entries]
         step_actions = [a for a in own if a is not None]
-        self.check_duplicate_actions(loaded, step_actions)
+        self.check_duplicate_actions(loaded, entries, kind)
         if workflow_level:
             return tuple(step_actions)
         defaults = (
@@ -411,7 +390,7 @@ class _Planner:
         if key not in context.defaults:
             planned = [self.action(context, entry, kind) for entry in defaults]
             context.defaults[key] = [a for a in planned if a is not None]
-            self.check_duplicate_actions(loaded, context.defaults[key])
+            self.check_duplicate_actions(loaded, defaults, kind)
         names = {a.name for a in step_actions}
         # Step actions come first; workflow actions with the same name are
         # overridden, and the rest follow in their own order.
@@ -420,19 +399,34 @@ class _Planner:
         )
 
     def check_duplicate_actions(
-        self, loaded: LoadedDocument, actions: list[PlannedAction]
+        self,
+        loaded: LoadedDocument,
+        entries: tuple[Action | Reusable, ...],
+        kind: str,
     ) -> None:
+        """Report each action name used twice in one list.
+
+        The names are compared before any target is checked, so that an
+        action with a broken target still counts, and a duplicate is located
+        at its entry in the list, also when it is a reference.
+        """
         seen: set[str] = set()
-        for action in actions:
+        for entry in entries:
+            action = (
+                _component_action(loaded, entry.reference, kind)
+                if isinstance(entry, Reusable)
+                else entry
+            )
+            # A missing name, which the schema reports, is no duplicate.
+            if action is None or not action.name:
+                continue
             if action.name in seen:
-                self.plan.diagnostics.append(
-                    Diagnostic(
-                        "error",
-                        "duplicate-action",
-                        f"action name {action.name!r} is used twice in one list",
-                        action.location,
-                        "give each action its own name",
-                    )
+                self.error(
+                    loaded,
+                    entry.pointer,
+                    "duplicate-action",
+                    f"action name {action.name!r} is used twice in one list",
+                    "give each action its own name",
                 )
             seen.add(action.name)
 
@@ -452,13 +446,7 @@ class _Planner:
                     f"use {prefix}NAME",
                 )
                 return None
-            components = loaded.document.components
-            table = (
-                components.success_actions
-                if kind == "success"
-                else components.failure_actions
-            )
-            found = table.get(entry.reference[len(prefix) :])
+            found = _component_action(loaded, entry.reference, kind)
             if found is None:
                 self.error(
                     loaded,
@@ -497,6 +485,8 @@ class _Planner:
                 entry.pointer,
                 "action-target",
                 "a goto action needs exactly one of stepId and workflowId",
+                "add stepId to go to a step of this workflow, or workflowId to "
+                "go to another workflow",
             )
             return None
         if entry.type == "retry" and entry.step_id and entry.workflow_id:
@@ -505,6 +495,7 @@ class _Planner:
                 entry.pointer,
                 "action-target",
                 "a retry action takes at most one of stepId and workflowId",
+                "keep stepId or workflowId, or neither to retry this step alone",
             )
             return None
         step_id = entry.step_id if entry.type != "end" else None
@@ -566,6 +557,8 @@ class _Planner:
                     "output-name",
                     f"output name {name!r} may use only letters, digits, "
                     "'.', '-' and '_'",
+                    f"rename it, for example to {_OUTPUT_CHARACTER.sub('_', name)!r}, "
+                    "and update the expressions that read it",
                 )
             if _is_broken_expression(value):
                 # An output takes only a runtime expression, so the semantic
@@ -615,7 +608,7 @@ class _Planner:
             pointer,
             "expression-syntax",
             f"{exc.message}\n{exc.caret()}",
-            exc.hint,
+            exc.hint or syntax_hint(loaded.parsed, pointer),
         )
 
 
@@ -626,6 +619,21 @@ class _WorkflowContext:
     prefix: str
     step_ids: dict[str, int]
     defaults: dict[str, list[PlannedAction]] = field(default_factory=dict)
+
+
+def _component_action(
+    loaded: LoadedDocument, reference: str, kind: str
+) -> Action | None:
+    """Return the component action that ``reference`` names in the section of
+    ``kind`` (success or failure), or ``None``."""
+    components = loaded.document.components
+    if kind == "success":
+        prefix, table = "$components.successActions.", components.success_actions
+    else:
+        prefix, table = "$components.failureActions.", components.failure_actions
+    if not reference.startswith(prefix):
+        return None
+    return table.get(reference[len(prefix) :])
 
 
 def _leniency_hint(found: Leniency) -> str | None:

@@ -13,6 +13,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
+from arazzo_runner._syntax_hints import syntax_hint
 from arazzo_runner.diagnostics import Diagnostic, Severity
 from arazzo_runner.document.loader import LoadedDocument, LoadResult
 from arazzo_runner.document.model import Action, Reusable, Step, Workflow
@@ -266,7 +267,7 @@ class _Checker:
                     "error",
                     "expression-syntax",
                     f"output {name!r}: {exc.message}\n{exc.caret()}",
-                    exc.hint,
+                    exc.hint or syntax_hint(loaded.parsed, pointer),
                 )
                 return
         self.report(

@@ -21,9 +21,10 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import replace
 from pathlib import Path
 
-from arazzo_runner._json_positions import json_positions
 from arazzo_runner.diagnostics import Diagnostic
+from arazzo_runner.document.json_positions import json_positions
 from arazzo_runner.document.loader import LoadedDocument, LoadResult, load
+from arazzo_runner.document.reader import ParsedDocument
 from arazzo_runner.document.sources import is_remote
 from arazzo_runner.errors import DocumentError, Location
 from arazzo_runner.plan import Plan
@@ -55,11 +56,13 @@ def validate_document(
     """
     name = os.fspath(path)
     if not is_remote(name) and not os.path.isfile(name):
-        problem = (
-            "is a directory, not a file" if os.path.isdir(name) else "file not found"
-        )
+        if os.path.isdir(name):
+            problem = "is a directory, not a file"
+            hint = "name a YAML or JSON file inside it"
+        else:
+            problem, hint = "file not found", "check the path"
         location = Location(name)
-        return [Diagnostic("error", "unreadable", problem, location, "check the path")]
+        return [Diagnostic("error", "unreadable", problem, location, hint)]
     try:
         _, diagnostics = prepare_validated(path, sources=sources)
     except DocumentError as exc:
@@ -69,7 +72,7 @@ def validate_document(
                 "unreadable",
                 exc.message,
                 _with_document(exc.location, os.fspath(path)),
-                exc.hint,
+                exc.hint or "fix the file so that it is one YAML or JSON document",
             )
         ]
     return make_strict(diagnostics) if strict else diagnostics
@@ -87,9 +90,34 @@ def prepare_validated(
         DocumentError: the entry document cannot be read or parsed.
     """
     loaded = load(os.fspath(path), source_overrides=sources)
+    not_arazzo = _other_description(loaded.entry.parsed)
+    if not_arazzo is not None:
+        # Every other finding would follow from this one: the fields of an
+        # Arazzo document are missing and the OpenAPI ones are unknown.
+        plan = Plan(loaded.entry.parsed.uri, [], diagnostics=[not_arazzo])
+        return plan, plan.diagnostics
     plan = prepare(loaded)
     plan.diagnostics = merge_diagnostics(loaded, plan)
     return plan, plan.diagnostics
+
+
+def _other_description(parsed: ParsedDocument) -> Diagnostic | None:
+    """Return an error when ``parsed`` is an OpenAPI or Swagger description."""
+    data = parsed.data
+    if not isinstance(data, dict) or "arazzo" in data:
+        return None
+    for field, name in (("openapi", "an OpenAPI"), ("swagger", "a Swagger")):
+        if field in data:
+            return Diagnostic(
+                "error",
+                "not-arazzo",
+                f"the document is {name} {data[field]} description, not an "
+                "Arazzo document",
+                parsed.location(f"/{field}"),
+                "validate the Arazzo document that names it under "
+                "sourceDescriptions, or use an OpenAPI validator for it",
+            )
+    return None
 
 
 def make_strict(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
@@ -137,7 +165,7 @@ def merge_diagnostics(loaded: LoadResult, plan: Plan) -> list[Diagnostic]:
         for d in schema_found
         if not _already_judged(d, judged) and not _inside(d, lenient)
     ]
-    merged = _locate_in_json([*schema_kept, *semantic], documents)
+    merged = _locate_in_json([*schema_kept, *semantic], loaded)
     unique: dict[tuple[object, ...], Diagnostic] = {}
     for diagnostic in merged:
         location = diagnostic.location
@@ -153,25 +181,29 @@ def merge_diagnostics(loaded: LoadResult, plan: Plan) -> list[Diagnostic]:
 
 
 def _locate_in_json(
-    diagnostics: list[Diagnostic], documents: list[LoadedDocument]
+    diagnostics: list[Diagnostic], loaded: LoadResult
 ) -> list[Diagnostic]:
     """Add line and column to the diagnostics of JSON documents.
 
-    The reader records positions for YAML only; for a JSON document that has
-    findings, the positions are recovered from its text here.
+    The reader records positions for YAML only. For a JSON document with
+    findings, such as an Arazzo document or an OpenAPI file with a broken
+    ``$ref``, the positions are recovered from its text here.
     """
-    by_uri = {document.parsed.uri: document.parsed for document in documents}
-    unplaced = {
-        d.location.document
-        for d in diagnostics
-        if d.location.line is None and d.location.document in by_uri
-    }
+    by_uri: dict[str, ParsedDocument] = {}
+    for diagnostic in diagnostics:
+        uri = diagnostic.location.document
+        if diagnostic.location.line is None and uri is not None:
+            parsed = loaded.resolver.cache.cached(uri)
+            if parsed is not None:
+                by_uri[uri] = parsed
+    unplaced = set(by_uri)
     for uri in unplaced:
-        parsed = by_uri[str(uri)]
+        parsed = by_uri[uri]
         if parsed.positions or is_remote(parsed.uri):
             continue
         try:
-            text = Path(parsed.uri).read_text(encoding="utf-8")
+            # "utf-8-sig" drops a byte order mark, as the reader does.
+            text = Path(parsed.uri).read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError):
             continue
         parsed.positions.update(json_positions(text))

@@ -35,10 +35,13 @@ SCHEMA_FILE = "arazzo-1.0.schema.json"
 def schema_findings(loaded: LoadedDocument) -> list[Diagnostic]:
     """Check a loaded Arazzo document and its input schemas with JSON Schema."""
     parsed = loaded.parsed
+    # The data stores a key such as 1: as the string "1", so these findings
+    # are not part of the data's cache entry.
+    keys = key_findings(parsed)
     entry = _cache_entry(parsed.data)
     stored = _read_findings(entry)
     if stored is not None:
-        return [
+        return keys + [
             Diagnostic(severity, code, message, parsed.location(pointer), hint)
             for severity, code, message, pointer, hint in stored
         ]
@@ -52,7 +55,7 @@ def schema_findings(loaded: LoadedDocument) -> list[Diagnostic]:
             entry.write_text(json.dumps(rows), encoding="utf-8")
         except OSError:
             pass  # The entry only saves time; validation stays correct.
-    return found
+    return keys + found
 
 
 def _cache_entry(data: Any) -> Path | None:
@@ -153,10 +156,37 @@ def check_input_schemas(loaded: LoadedDocument) -> list[Diagnostic]:
     return found
 
 
+def key_findings(parsed: ParsedDocument) -> list[Diagnostic]:
+    """Report each YAML key of an Arazzo document that is not a string.
+
+    JSON, which Arazzo documents must map to, has only string keys.
+    """
+    found = []
+    for pointer, kind in parsed.non_string_keys:
+        key = pointer.rsplit("/", 1)[1].replace("~1", "/").replace("~0", "~")
+        found.append(
+            Diagnostic(
+                "error",
+                "structure",
+                f"key {key} must be a string, not {kind}",
+                parsed.location(pointer),
+                f"quote the key, as in '{key}':",
+            )
+        )
+    return found
+
+
 def check_schema(parsed: ParsedDocument) -> list[Diagnostic]:
     """Check a parsed document against the Arazzo 1.0.x JSON Schema."""
+    errors = list(_schema_validator().iter_errors(parsed.data))
+    # A value of the wrong type also fails the conditional rules written for
+    # the right type (an action that is a number "needs exactly one of stepId
+    # and workflowId"), so only the type is reported for it.
+    mistyped = {tuple(error.path) for error in errors if error.validator == "type"}
     found: list[Diagnostic] = []
-    for error in _schema_validator().iter_errors(parsed.data):
+    for error in errors:
+        if error.validator != "type" and tuple(error.path) in mistyped:
+            continue
         found.extend(_translate(error, parsed))
     return found
 
@@ -200,21 +230,25 @@ def _translate(error: Any, parsed: ParsedDocument) -> Iterator[Diagnostic]:
             return
         for field in error.validator_value:
             if isinstance(error.instance, dict) and field not in error.instance:
-                yield diagnostic(f"missing required field {field!r}")
+                yield diagnostic(
+                    f"missing required field {field!r}",
+                    hint=hint or f"add the field {field!r}",
+                )
         return
     if keyword == "type":
         expected = error.validator_value
         names = expected if isinstance(expected, list) else [expected]
         expected_types = " or ".join(_article(name) for name in names)
+        subject = _describe(error.path)
         yield diagnostic(
-            f"{_describe(error.path)} must be {expected_types}, not "
-            f"{_type_name(error.instance)}"
+            f"{subject} must be {expected_types}, not {_type_name(error.instance)}",
+            hint=hint or f"write {subject} as {expected_types}",
         )
         return
     if "errorMessage" in schema:
         yield diagnostic(schema["errorMessage"])
         return
-    yield diagnostic(_generic_message(error))
+    yield diagnostic(_generic_message(error), hint=hint or _generic_hint(error))
 
 
 def _generic_message(error: Any) -> str:
@@ -244,6 +278,26 @@ def _generic_message(error: Any) -> str:
         ]
         return f"{subject} is incomplete: " + ", ".join(missing)
     return f"{subject} is invalid: {error.message}"
+
+
+def _generic_hint(error: Any) -> str:
+    keyword = error.validator
+    value = error.validator_value
+    if keyword == "enum":
+        return "use one of " + ", ".join(repr(item) for item in value)
+    if keyword == "const":
+        return f"write {value!r}"
+    if keyword == "minItems":
+        return "add an entry, or remove the field"
+    if keyword == "uniqueItems":
+        return "remove the repeated entry"
+    if keyword == "minimum":
+        return f"use a value of at least {value}"
+    if keyword == "pattern":
+        return "change the value so that it matches the pattern"
+    if keyword == "dependentRequired":
+        return "add the missing field, or remove the field that needs it"
+    return "change the value to the form that Arazzo 1.0.1 defines for this field"
 
 
 def _extra_keys(instance: Any, schema: dict[str, Any]) -> list[str]:

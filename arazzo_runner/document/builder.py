@@ -1,7 +1,13 @@
 """Build the document model from parsed data, recording every shape problem.
 
 The builder never raises on a wrong shape: it records a diagnostic and keeps
-going with a neutral value, so that one pass reports every problem.
+going with a neutral value, so that one pass reports every problem. Some
+values are left out of the model instead: a list entry that is not an
+object, and a criterion, action, parameter or reference whose identifying
+fields (condition, type, name, target) are missing or not strings. The
+schema pass reports those, and a neutral value would make the later checks
+report the same mistake again in misleading words (an empty condition, an
+action type '').
 """
 
 from __future__ import annotations
@@ -74,6 +80,49 @@ class _Builder:
             f"{pointer}/{key}", f"'{key}' must be a list, not {_type_name(value)}"
         )
         return []
+
+    def objects(
+        self, owner: dict[str, Any], key: str, pointer: str, what: str
+    ) -> list[tuple[str, dict[str, Any]]]:
+        """Return the pointer and data of each object in the list ``owner[key]``.
+
+        Entries of another type are reported and left out.
+        """
+        result = []
+        for index, item in enumerate(self.sequence(owner, key, pointer)):
+            item_pointer = f"{pointer}/{key}/{index}"
+            if isinstance(item, dict):
+                result.append((item_pointer, item))
+            else:
+                self.error(
+                    item_pointer, f"{what} must be an object, not {_type_name(item)}"
+                )
+        return result
+
+    def has_strings(
+        self,
+        data: dict[str, Any],
+        pointer: str,
+        required: tuple[str, ...],
+        optional: tuple[str, ...] = (),
+    ) -> bool:
+        """Return whether the ``required`` fields are strings and the
+        ``optional`` ones are strings when present, reporting each that is not."""
+        valid = True
+        for key in (*required, *optional):
+            value = data.get(key)
+            if value is None and key in optional:
+                continue
+            if value is None:
+                self.error(pointer, f"missing required field '{key}'")
+                valid = False
+            elif not isinstance(value, str):
+                self.error(
+                    f"{pointer}/{key}",
+                    f"'{key}' must be a string, not {_type_name(value)}",
+                )
+                valid = False
+        return valid
 
     def string(
         self, owner: dict[str, Any], key: str, pointer: str, *, required: bool = False
@@ -158,13 +207,12 @@ class _Builder:
     def sources(self, raw: dict[str, Any]) -> list[SourceDescription]:
         if "sourceDescriptions" not in raw and raw:
             self.error("", "missing required field 'sourceDescriptions'")
-        items = self.sequence(raw, "sourceDescriptions", "")
-        if "sourceDescriptions" in raw and not items:
+        if raw.get("sourceDescriptions") == []:
             self.error("/sourceDescriptions", "'sourceDescriptions' must not be empty")
         result = []
-        for index, item in enumerate(items):
-            pointer = f"/sourceDescriptions/{index}"
-            data = self.mapping(item, pointer, "a source description")
+        for pointer, data in self.objects(
+            raw, "sourceDescriptions", "", "a source description"
+        ):
             self.check_fields(data, pointer, {"name", "url", "type"})
             name = self.string(data, "name", pointer, required=True) or ""
             url = self.string(data, "url", pointer, required=True) or ""
@@ -181,16 +229,14 @@ class _Builder:
     def workflows(self, raw: dict[str, Any]) -> list[Workflow]:
         if "workflows" not in raw and raw:
             self.error("", "missing required field 'workflows'")
-        items = self.sequence(raw, "workflows", "")
-        if "workflows" in raw and not items:
+        if "workflows" in raw and raw["workflows"] == []:
             self.error("/workflows", "'workflows' must not be empty")
         return [
-            self.workflow(item, f"/workflows/{index}")
-            for index, item in enumerate(items)
+            self.workflow(data, pointer)
+            for pointer, data in self.objects(raw, "workflows", "", "a workflow")
         ]
 
-    def workflow(self, item: Any, pointer: str) -> Workflow:
-        data = self.mapping(item, pointer, "a workflow")
+    def workflow(self, data: dict[str, Any], pointer: str) -> Workflow:
         self.check_fields(
             data,
             pointer,
@@ -221,12 +267,11 @@ class _Builder:
         ]
         if "steps" not in data:
             self.error(pointer, "missing required field 'steps'")
-        steps_data = self.sequence(data, "steps", pointer)
-        if "steps" in data and not steps_data:
+        if data.get("steps") == []:
             self.error(f"{pointer}/steps", "'steps' must not be empty")
         steps = [
-            self.step(step, f"{pointer}/steps/{index}")
-            for index, step in enumerate(steps_data)
+            self.step(step, step_pointer)
+            for step_pointer, step in self.objects(data, "steps", pointer, "a step")
         ]
         return Workflow(
             workflow_id=workflow_id,
@@ -242,8 +287,7 @@ class _Builder:
             pointer=pointer,
         )
 
-    def step(self, item: Any, pointer: str) -> Step:
-        data = self.mapping(item, pointer, "a step")
+    def step(self, data: dict[str, Any], pointer: str) -> Step:
         self.check_fields(
             data,
             pointer,
@@ -297,12 +341,13 @@ class _Builder:
         self, owner: dict[str, Any], pointer: str
     ) -> tuple[Parameter | Reusable, ...]:
         result: list[Parameter | Reusable] = []
-        for index, item in enumerate(self.sequence(owner, "parameters", pointer)):
-            item_pointer = f"{pointer}/parameters/{index}"
-            data = self.mapping(item, item_pointer, "a parameter")
+        for item_pointer, data in self.objects(
+            owner, "parameters", pointer, "a parameter"
+        ):
             if "reference" in data:
-                result.append(self.reusable(data, item_pointer))
-            else:
+                if self.has_strings(data, item_pointer, ("reference",)):
+                    result.append(self.reusable(data, item_pointer))
+            elif self.has_strings(data, item_pointer, ("name",), ("in",)):
                 result.append(self.parameter(data, item_pointer))
         return tuple(result)
 
@@ -328,12 +373,13 @@ class _Builder:
         self, owner: dict[str, Any], key: str, pointer: str, kind: ActionKind
     ) -> tuple[Action | Reusable, ...]:
         result: list[Action | Reusable] = []
-        for index, item in enumerate(self.sequence(owner, key, pointer)):
-            item_pointer = f"{pointer}/{key}/{index}"
-            data = self.mapping(item, item_pointer, "an action")
+        for item_pointer, data in self.objects(owner, key, pointer, "an action"):
             if "reference" in data:
-                result.append(self.reusable(data, item_pointer))
-            else:
+                if self.has_strings(data, item_pointer, ("reference",)):
+                    result.append(self.reusable(data, item_pointer))
+            elif self.has_strings(
+                data, item_pointer, ("type",), ("name", "stepId", "workflowId")
+            ):
                 result.append(self.action(data, item_pointer, kind))
         return tuple(result)
 
@@ -385,9 +431,7 @@ class _Builder:
         self, owner: dict[str, Any], key: str, pointer: str
     ) -> tuple[Criterion, ...]:
         result = []
-        for index, item in enumerate(self.sequence(owner, key, pointer)):
-            item_pointer = f"{pointer}/{key}/{index}"
-            data = self.mapping(item, item_pointer, "a criterion")
+        for item_pointer, data in self.objects(owner, key, pointer, "a criterion"):
             self.check_fields(data, item_pointer, {"condition", "context", "type"})
             condition = self.string(data, "condition", item_pointer, required=True)
             # The planner checks 'context' and 'type' when it compiles the
@@ -403,9 +447,9 @@ class _Builder:
         data = self.mapping(body, pointer, "'requestBody'")
         self.check_fields(data, pointer, {"contentType", "payload", "replacements"})
         replacements = []
-        for index, item in enumerate(self.sequence(data, "replacements", pointer)):
-            item_pointer = f"{pointer}/replacements/{index}"
-            entry = self.mapping(item, item_pointer, "a payload replacement")
+        for item_pointer, entry in self.objects(
+            data, "replacements", pointer, "a payload replacement"
+        ):
             target = self.string(entry, "target", item_pointer, required=True) or ""
             if "value" not in entry:
                 self.error(item_pointer, "missing required field 'value'")

@@ -31,7 +31,7 @@ logger = logging.getLogger(__name__)
 CACHE_DIR_VARIABLE = "ARAZZO_RUNNER_CACHE_DIR"
 MIN_CACHED_BYTES = 256 * 1024
 # Bump when the reader's output changes, so that old entries are not read.
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 
 
 def cache_dir() -> Path | None:
@@ -66,16 +66,18 @@ def load_cached(content: bytes, uri: str) -> ParsedDocument | None:
     except OSError as exc:
         logger.debug("cannot read cache entry %s: %s", entry, exc)
         return None
-    data_text, separator, positions_text = text.partition("\n")
+    data_text, separator, rest = text.partition("\n")
+    positions_text, keys_separator, keys_text = rest.partition("\n")
     try:
-        if not separator:
-            raise ValueError("the entry has no positions line")
+        if not separator or not keys_separator:
+            raise ValueError("the entry has no positions or keys line")
         data = json.loads(data_text)
-    except ValueError as exc:
+        keys = [(str(pointer), str(kind)) for pointer, kind in json.loads(keys_text)]
+    except (ValueError, TypeError) as exc:
         logger.debug("ignoring invalid cache entry %s: %s", entry, exc)
         return None
     logger.debug("read %s from the cache (%s)", uri, entry.name)
-    return ParsedDocument(uri, data, _LazyPositions(positions_text))
+    return ParsedDocument(uri, data, _LazyPositions(positions_text), keys)
 
 
 def store(content: bytes, document: ParsedDocument) -> None:
@@ -90,13 +92,15 @@ def store(content: bytes, document: ParsedDocument) -> None:
         handle, temporary = tempfile.mkstemp(dir=entry.parent, suffix=".tmp")
         try:
             with os.fdopen(handle, "w", encoding="utf-8") as file:
-                # One line of data, then one line of positions. JSON text
-                # never contains a raw line break, so the first one splits.
+                # One line each of data, positions and non-string keys. JSON
+                # text never contains a raw line break, so the lines split.
                 json.dump(
                     document.data, file, ensure_ascii=False, separators=(",", ":")
                 )
                 file.write("\n")
                 json.dump(document.positions, file, separators=(",", ":"))
+                file.write("\n")
+                json.dump(document.non_string_keys, file, separators=(",", ":"))
             os.replace(temporary, entry)
         except BaseException:
             Path(temporary).unlink(missing_ok=True)

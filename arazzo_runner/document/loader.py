@@ -17,6 +17,7 @@ from arazzo_runner.document.reader import ParsedDocument
 from arazzo_runner.document.sources import DocumentCache, resolve_uri
 from arazzo_runner.errors import DocumentError
 from arazzo_runner.openapi.operations import OpenApiSource, index_operations
+from arazzo_runner.openapi.ref_check import check_references
 from arazzo_runner.openapi.refs import RefResolver
 
 
@@ -103,7 +104,9 @@ def _load_arazzo(
                     "source-unavailable",
                     f"source {source.name!r}: {exc.message}",
                     location,
-                    exc.hint,
+                    exc.hint
+                    or "fix the description, or load a working copy with "
+                    f"--source {source.name}=PATH",
                 )
             )
             continue
@@ -123,19 +126,8 @@ def _load_arazzo(
                 )
                 continue
             openapi = OpenApiSource(source.name, target, data)
-            try:
-                index_operations(openapi, resolver)
-            except DocumentError as exc:
-                diagnostics.append(
-                    Diagnostic(
-                        "error",
-                        "source-reference",
-                        f"source {source.name!r}: {exc.message}",
-                        exc.location,
-                        exc.hint,
-                    )
-                )
-                continue
+            index_operations(openapi, resolver)
+            diagnostics.extend(check_references(openapi, cache))
             loaded.openapi[source.name] = openapi
         elif kind == "arazzo":
             if target in loading:

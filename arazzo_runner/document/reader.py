@@ -2,8 +2,11 @@
 
 YAML is resolved the way JSON would read it (the YAML 1.2 core schema):
 ``yes``, ``on``, ``no`` and unquoted dates stay strings, and only ``true``,
-``false``, ``null``, integers and floats are typed. Duplicate keys, non-string
-keys, excessive alias expansion and oversized files are errors, not hangs.
+``false``, ``null``, integers and floats are typed. Duplicate keys (in YAML
+and in JSON), keys that are lists or mappings, excessive alias expansion and
+oversized files are errors, not hangs. A scalar key that YAML would type
+(``200:``) is kept as the string written and listed in ``non_string_keys``.
+A UTF-8 byte order mark at the start is ignored.
 """
 
 from __future__ import annotations
@@ -23,10 +26,21 @@ MAX_DOCUMENT_BYTES = 64 * 1024 * 1024
 # Containers nested deeper than this are rejected: later stages walk documents
 # recursively, and real descriptions nest a few dozen levels at most.
 MAX_DEPTH = 256
-# Nodes built from one document, aliases expanded: far above any real
-# description (a 3 MB OpenAPI file builds about 400,000) and far below what an
-# alias bomb tries to build.
-MAX_NODES = 5_000_000
+# Values built from one document, aliases expanded. The largest real
+# description measured, Plaid's OpenAPI description (3.0 MB of YAML), builds
+# 66,987 values: this leaves a margin of 30 and still bounds the memory that
+# a dense file, such as 64 MB of "[1,1,1,...", could take.
+MAX_NODES = 2_000_000
+# Values built by expanding YAML aliases, which let a file of a few hundred
+# bytes ask for millions. None of the 384 YAML files of the test corpus, the
+# specification examples and the benchmark inputs uses an alias, so this is
+# room for hand-written anchors of shared snippets. The
+# limit keeps the worst case short: bench/alias_limit.py validates an 860-byte
+# document whose aliases build 45,663 payload strings full of runtime
+# expressions in 3.1 s (0.4 s when most strings are plain), on a 2-core AMD
+# EPYC VM. Before this limit, a 640-byte file whose aliases built 4.4 million
+# values took 34 s and 386 MB there.
+MAX_ALIAS_NODES = 50_000
 
 _BaseLoader: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -59,11 +73,19 @@ for _tag, _pattern, _first in _IMPLICIT:
 
 @dataclass(slots=True)
 class ParsedDocument:
-    """A document's data, its URI and where each JSON Pointer sits in the text."""
+    """A document's data, its URI and where each JSON Pointer sits in the text.
+
+    ``non_string_keys`` lists each YAML key written as another type, such as
+    ``1:`` or ``true:``, by its pointer and type name ("a number"). The data
+    stores the key as written, a string, because OpenAPI descriptions often
+    write response codes that way; validation reports such keys in Arazzo
+    documents.
+    """
 
     uri: str
     data: Any
     positions: dict[str, tuple[int, int]] = field(default_factory=dict)
+    non_string_keys: list[tuple[str, str]] = field(default_factory=list)
 
     def location(self, pointer: str) -> Location:
         """Return the location of ``pointer``, with the nearest known position."""
@@ -95,6 +117,8 @@ def read_path(path: Path, *, display_name: str | None = None) -> ParsedDocument:
             raise DocumentError(
                 f"file is too large: {size} bytes, the limit is {MAX_DOCUMENT_BYTES}",
                 location=Location(name),
+                hint="split the description into files that refer to each other "
+                "with $ref",
             )
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError as exc:
@@ -103,15 +127,21 @@ def read_path(path: Path, *, display_name: str | None = None) -> ParsedDocument:
         ) from exc
     except IsADirectoryError as exc:
         raise DocumentError(
-            "is a directory, not a file", location=Location(name)
+            "is a directory, not a file",
+            location=Location(name),
+            hint="name a YAML or JSON file inside it",
         ) from exc
     except UnicodeDecodeError as exc:
         raise DocumentError(
-            f"file is not UTF-8 text: {exc.reason}", location=Location(name)
+            f"file is not UTF-8 text: {exc.reason}",
+            location=Location(name),
+            hint="save the file as UTF-8",
         ) from exc
     except OSError as exc:
         raise DocumentError(
-            f"cannot read file: {exc.strerror}", location=Location(name)
+            f"cannot read file: {exc.strerror}",
+            location=Location(name),
+            hint="check that the file exists and that you may read it",
         ) from exc
     return read_text(text, uri=name)
 
@@ -123,11 +153,22 @@ def _read_text(text: str, *, uri: str) -> ParsedDocument:
         DocumentError: the text is not valid YAML or JSON, or breaks a limit.
     """
     if len(text) > MAX_DOCUMENT_BYTES:
-        raise DocumentError("document is too large", location=Location(uri))
+        raise DocumentError(
+            f"document is too large: the limit is {MAX_DOCUMENT_BYTES} bytes",
+            location=Location(uri),
+            hint="split the description into files that refer to each other with $ref",
+        )
+    # Some editors start UTF-8 files with a byte order mark. RFC 8259 lets a
+    # JSON parser ignore it and YAML allows it, but json.loads rejects it.
+    text = text.removeprefix("\ufeff")
     stripped = text.lstrip()
     if stripped.startswith(("{", "[")) or uri.lower().endswith(".json"):
         try:
-            return ParsedDocument(uri, json.loads(text))
+            return ParsedDocument(
+                uri, json.loads(text, object_pairs_hook=_object_without_duplicates)
+            )
+        except _DuplicateKeyError as exc:
+            raise _duplicate_json_key(text, uri, exc.key) from None
         except json.JSONDecodeError as exc:
             if uri.lower().endswith(".json"):
                 raise DocumentError(
@@ -137,6 +178,42 @@ def _read_text(text: str, *, uri: str) -> ParsedDocument:
                 ) from exc
             # YAML flow style also starts with a brace: let YAML decide.
     return _read_yaml(text, uri)
+
+
+class _DuplicateKeyError(ValueError):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _object_without_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _DuplicateKeyError(key)
+            seen.add(key)
+    return result
+
+
+def _duplicate_json_key(text: str, uri: str, key: str) -> DocumentError:
+    # Imported here: the scanner imports this module, and only this error
+    # needs it.
+    from arazzo_runner.document.json_positions import first_duplicate_key
+
+    found = first_duplicate_key(text)
+    if found is None:
+        location = Location(uri)
+    else:
+        pointer, (line, column) = found
+        key = pointer.rsplit("/", 1)[1].replace("~1", "/").replace("~0", "~")
+        location = Location(uri, pointer, line, column)
+    return DocumentError(
+        f"duplicate key {key!r}",
+        location=location,
+        hint="remove or rename one of the two entries",
+    )
 
 
 def read_text(text: str, *, uri: str) -> ParsedDocument:
@@ -176,8 +253,10 @@ def _too_deep(data: Any) -> bool:
 def _read_yaml(text: str, uri: str) -> ParsedDocument:
     loader = _JsonCompatibleLoader(text)
     document = ParsedDocument(uri, None)
+    builder = _EventBuilder(loader, uri, document.positions)
     try:
-        document.data = _EventBuilder(loader, uri, document.positions).build()
+        document.data = builder.build()
+        document.non_string_keys = builder.non_string_keys
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
@@ -189,7 +268,11 @@ def _read_yaml(text: str, uri: str) -> ParsedDocument:
             hint="check the indentation and quoting near this position",
         ) from exc
     except yaml.YAMLError as exc:
-        raise DocumentError(f"invalid YAML: {exc}", location=Location(uri)) from exc
+        raise DocumentError(
+            f"invalid YAML: {exc}",
+            location=Location(uri),
+            hint="check that the file is one YAML or JSON document",
+        ) from exc
     finally:
         loader.dispose()
     return document
@@ -198,6 +281,12 @@ def _read_yaml(text: str, uri: str) -> ParsedDocument:
 _MAP_TAG = "tag:yaml.org,2002:map"
 _SEQ_TAG = "tag:yaml.org,2002:seq"
 _MERGE_TAG = "tag:yaml.org,2002:merge"
+_KEY_TYPES = {
+    "tag:yaml.org,2002:int": "a number",
+    "tag:yaml.org,2002:float": "a number",
+    "tag:yaml.org,2002:bool": "a boolean",
+    "tag:yaml.org,2002:null": "null",
+}
 
 
 @dataclass(slots=True)
@@ -231,11 +320,13 @@ class _EventBuilder:
         self.uri = uri
         self.positions = positions
         self.count = 0
+        self.aliased = 0
         self.stack: list[_Open] = []
         # anchor -> (value, number of values it expands to)
         self.anchors: dict[str, tuple[Any, int]] = {}
         self.open_anchors: set[str] = set()
         self.root: Any = None
+        self.non_string_keys: list[tuple[str, str]] = []
 
     def build(self) -> Any:
         loader = self.loader
@@ -288,14 +379,27 @@ class _EventBuilder:
         )
         # Keys are compared as written: JSON keys are always strings.
         if not merge and event.value in top.value:
+            pointer = f"{top.pointer}/{escape_pointer_segment(event.value)}"
             raise DocumentError(
                 f"duplicate key {event.value!r}",
-                location=self.location(event.start_mark, top.pointer),
+                location=self.location(event.start_mark, pointer),
                 hint="remove or rename one of the two entries",
             )
+        if not merge:
+            self.check_key_type(event, top)
         top.key = event.value
         top.key_mark = event.start_mark
         top.is_merge = merge
+
+    def check_key_type(self, event: Any, top: _Open) -> None:
+        """Record a key that YAML reads as a number, boolean or null."""
+        tag = event.tag
+        if tag is None or tag == "!":
+            tag = self.loader.resolve(yaml.ScalarNode, event.value, event.implicit)
+        kind = _KEY_TYPES.get(tag)
+        if kind is not None:
+            pointer = f"{top.pointer}/{escape_pointer_segment(event.value)}"
+            self.non_string_keys.append((pointer, kind))
 
     def start(self, event: Any, is_mapping: bool) -> None:
         top = self.stack[-1] if self.stack else None
@@ -303,6 +407,7 @@ class _EventBuilder:
             raise DocumentError(
                 "mapping keys must be strings",
                 location=self.location(event.start_mark, top.pointer),
+                hint="write each key as a plain string, not a list or a mapping",
             )
         pointer = self.place_pointer(top, event)
         self.counted(pointer, event)
@@ -343,6 +448,7 @@ class _EventBuilder:
             raise DocumentError(
                 "mapping keys must be strings",
                 location=self.location(event.start_mark, top.pointer),
+                hint="write each key as a plain string, not a list or a mapping",
             )
         pointer = self.place_pointer(top, event)
         if event.anchor in self.open_anchors:
@@ -353,6 +459,13 @@ class _EventBuilder:
             )
         value, size = self.anchors[event.anchor]
         self.count += size
+        self.aliased += size
+        if self.aliased > MAX_ALIAS_NODES:
+            raise DocumentError(
+                f"YAML aliases expand to more than {MAX_ALIAS_NODES} values",
+                location=self.location(event.start_mark, pointer),
+                hint="write the repeated values out, or use fewer aliases",
+            )
         self.check_count(event, pointer)
         self.positions.setdefault(
             pointer, (event.start_mark.line + 1, event.start_mark.column + 1)
@@ -396,9 +509,9 @@ class _EventBuilder:
     def check_count(self, event: Any, pointer: str) -> None:
         if self.count > MAX_NODES:
             raise DocumentError(
-                f"document expands to more than {MAX_NODES} values",
+                f"document has more than {MAX_NODES} values",
                 location=self.location(event.start_mark, pointer),
-                hint="reduce the use of YAML aliases",
+                hint="split the document into files that refer to each other with $ref",
             )
 
     def scalar_value(self, event: Any, pointer: str) -> Any:

@@ -77,6 +77,10 @@ class DocumentCache:
         path = os.path.abspath(unquote(urlsplit(url).path))
         return self.get(self._local_keys.get(path, path))
 
+    def cached(self, uri: str) -> ParsedDocument | None:
+        """Return the document at ``uri`` if it has been read, without reading it."""
+        return self._documents.get(uri)
+
     def put(self, document: ParsedDocument) -> None:
         """Add an already parsed document."""
         self._add(document.uri, document)

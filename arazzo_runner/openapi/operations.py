@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote
 
+from arazzo_runner.errors import DocumentError
 from arazzo_runner.openapi.refs import RefResolver
 
 HTTP_METHODS = (
@@ -53,6 +54,9 @@ class OpenApiSource:
     data: dict[str, Any]
     operations: list[Operation] = field(default_factory=list)
     resolver: RefResolver | None = None
+    # True when a path item could not be read (a broken $ref), so that an
+    # operation missing from ``operations`` may still exist.
+    incomplete: bool = False
     # The openapi-core validator and schema path, built on first use.
     response_validator: Any = None
 
@@ -169,7 +173,11 @@ class Operation:
 
 
 def index_operations(source: OpenApiSource, resolver: RefResolver) -> None:
-    """Fill ``source.operations`` from its ``paths`` (and 3.2 extra methods)."""
+    """Fill ``source.operations`` from its ``paths`` (and 3.2 extra methods).
+
+    A path item or parameter behind a broken ``$ref`` is left out;
+    `arazzo_runner.openapi.ref_check` reports each such reference.
+    """
     source.resolver = resolver
     paths = source.data.get("paths")
     if not isinstance(paths, dict):
@@ -177,7 +185,11 @@ def index_operations(source: OpenApiSource, resolver: RefResolver) -> None:
     for path, raw_item in paths.items():
         if not isinstance(raw_item, dict):
             continue
-        item, item_uri = resolver.deref(raw_item, source.uri)
+        try:
+            item, item_uri = resolver.deref(raw_item, source.uri)
+        except DocumentError:
+            source.incomplete = True
+            continue
         if not isinstance(item, dict):
             continue
         escaped = path.replace("~", "~0").replace("/", "~1")
@@ -225,7 +237,10 @@ def _collect_parameters(
         if not isinstance(level, list):
             continue
         for raw in level:
-            parameter, _ = resolver.deref(raw, base_uri)
+            try:
+                parameter, _ = resolver.deref(raw, base_uri)
+            except DocumentError:
+                continue
             if not isinstance(parameter, dict):
                 continue
             name, in_ = parameter.get("name"), parameter.get("in")

@@ -33,7 +33,9 @@ class RefResolver:
             hops += 1
             if hops > MAX_REFERENCE_HOPS:
                 raise DocumentError(
-                    f"reference loop at {node['$ref']!r}", location=Location(base_uri)
+                    f"reference loop at {node['$ref']!r}",
+                    location=Location(base_uri),
+                    hint="make the chain of $refs end at a value, not lead back",
                 )
             node, base_uri = self.target(node["$ref"], base_uri)
         return node, base_uri

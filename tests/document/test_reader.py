@@ -78,6 +78,29 @@ def test_alias_bomb_is_rejected(monkeypatch: pytest.MonkeyPatch) -> None:
         read_text("\n".join(lines), uri="t.yaml")
 
 
+def _alias_levels(levels: int, copies: int) -> str:
+    """Return YAML whose aliases build 10 * 11 + 10 * 111 + ... values, then
+    ``copies`` more aliases of the last level."""
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    for level in range(1, levels + 1):
+        aliases = ", ".join([f"*a{level - 1}"] * 10)
+        lines.append(f"a{level}: &a{level} [{aliases}]")
+    lines.append(f"b: [{', '.join([f'*a{levels}'] * copies)}]")
+    return "\n".join(lines) + "\n"
+
+
+def test_alias_expansion_past_limit_is_rejected() -> None:
+    # 12,320 values in the levels and 4 * 11,111 in b: 56,764 in all.
+    with pytest.raises(DocumentError, match="aliases expand to more than 50000"):
+        read_text(_alias_levels(3, 4), uri="t.yaml")
+
+
+def test_alias_expansion_under_limit_is_read() -> None:
+    # 12,320 values in the levels and 3 * 11,111 in b: 45,653 in all.
+    document = read_text(_alias_levels(3, 3), uri="t.yaml")
+    assert len(document.data["b"]) == 3
+
+
 def test_merge_keys_are_expanded() -> None:
     document = read_text(
         "base: &b {x: 1, y: 2}\nitem:\n  <<: *b\n  y: 3\n", uri="t.yaml"

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import yaml
 
-from arazzo_runner import Runner
+from arazzo_runner import Runner, ValidationError
 from tests.conftest import run_arazzo
 from tests.support.documents import arazzo, openapi, run_flow, write
 from tests.support.http_server import Reply, ScriptedServer
@@ -429,16 +429,16 @@ def test_operation_without_responses_passes(
     assert result.warnings == []
 
 
-def test_unresolvable_schema_reference_named(
+def test_unresolvable_schema_reference_refused(
     tmp_path: Path, api_server: ScriptedServer
 ) -> None:
+    # A broken reference is found when the document is loaded, so the run
+    # never reaches response validation.
     operation = declares("application/json", {"$ref": "#/components/schemas/Nope"})
-    result = validate_one(tmp_path, api_server, operation, Reply(200, {}))
-    assert len(result.warnings) == 1
-    assert result.warnings[0].endswith(
-        "the response could not be validated: the JSON Pointer "
-        "'/components/schemas/Nope' of a reference points to nothing"
-    )
+    with pytest.raises(ValidationError) as caught:
+        validate_one(tmp_path, api_server, operation, Reply(200, {}))
+    codes = [d.code for d in caught.value.diagnostics]
+    assert codes == ["source-reference"]
 
 
 def test_library_failure_names_openapi_core(
@@ -510,15 +510,10 @@ def test_remote_references_fetched_once(
         assert len(api_server.received("GET", route)) == 1, route
 
 
-def test_missing_referenced_file_named(
+def test_missing_referenced_file_refused(
     tmp_path: Path, api_server: ScriptedServer
 ) -> None:
     operation = declares("application/json", {"$ref": "schemas/missing.yaml"})
-    result = validate_one(tmp_path, api_server, operation, Reply(200, {}))
-    missing = tmp_path / "schemas" / "missing.yaml"
-    assert len(result.warnings) == 1
-    assert result.warnings[0].endswith(
-        "the response could not be validated: the reference "
-        f"'schemas/missing.yaml' cannot be resolved: cannot read '{missing}': "
-        "file not found"
-    )
+    with pytest.raises(ValidationError) as caught:
+        validate_one(tmp_path, api_server, operation, Reply(200, {}))
+    assert "schemas/missing.yaml" in caught.value.diagnostics[0].message

@@ -124,9 +124,33 @@ def test_dependency_cycle_is_load_error(harness: Harness) -> None:
     assert "cycle" in str(caught.value.diagnostics[0])
 
 
-def test_recursion_is_detected(harness: Harness) -> None:
+def test_recursive_call_is_load_error(harness: Harness) -> None:
     loop = {"workflowId": "loop", "steps": [{"stepId": "again", "workflowId": "loop"}]}
-    result = harness.runner(document([loop])).run()
+    with pytest.raises(ValidationError) as caught:
+        harness.runner(document([loop]))
+    codes = [diagnostic.code for diagnostic in caught.value.diagnostics]
+    assert codes == ["workflow-recursion"]
+
+
+def test_goto_back_to_caller_is_recursion(harness: Harness) -> None:
+    # A goto hands control over within the called workflow, whose caller is
+    # still running, so going to the caller is recursion, found at run time.
+    caller = {
+        "workflowId": "caller",
+        "steps": [{"stepId": "call", "workflowId": "callee"}],
+    }
+    callee = {
+        "workflowId": "callee",
+        "steps": [
+            {
+                "stepId": "list",
+                "operationId": "listItems",
+                "onSuccess": [{"name": "back", "type": "goto", "workflowId": "caller"}],
+            }
+        ],
+    }
+    harness.server.route("GET", "/v1/items", Reply(200, []))
+    result = harness.runner(document([caller, callee])).run("caller")
     assert result.error is not None
     assert result.error.kind == "workflow-recursion"
 

@@ -142,6 +142,17 @@ def test_parse_cache_round_trip(
     assert second.location("/key3") == first.location("/key3")
 
 
+def test_parse_cache_keeps_non_string_keys(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(cache.CACHE_DIR_VARIABLE, str(tmp_path / "cache"))
+    path = tmp_path / "big.yaml"
+    path.write_text("200: ok\n" + big_yaml(cache.MIN_CACHED_BYTES * 2))
+    DocumentCache().get(str(path))
+    second = DocumentCache().get(str(path))
+    assert second.non_string_keys == [("/200", "a number")]
+
+
 def test_parse_cache_skips_small_files(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -89,6 +89,7 @@ def _sweep() -> dict[str, list[str]]:
         diagnostics = validate_document(path)
         for diagnostic in diagnostics:
             assert "Traceback" not in diagnostic.message, str(diagnostic)
+            assert diagnostic.hint, str(diagnostic)
         found[str(path.relative_to(SHARED))] = [_line(d, path) for d in diagnostics]
     return found
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from arazzo_runner._json_positions import json_positions
+from arazzo_runner.document.json_positions import json_positions
 from arazzo_runner.validate import validate_document
 from tests.validate.conftest import OPENAPI, findings, valid_document, write_documents
 
@@ -40,6 +40,62 @@ def test_duplicate_key_is_error(tmp_path: Path) -> None:
     assert found.severity == "error"
     assert found.message == "duplicate key 'arazzo'"
     assert found.location.line is not None
+
+
+def test_duplicate_yaml_key_has_pointer(tmp_path: Path) -> None:
+    path = write_documents(tmp_path, valid_document())
+    path.write_text(path.read_text() + "arazzo: 1.0.0\n")
+    (found,) = validate_document(path)
+    assert found.location.pointer == "/arazzo"
+
+
+def test_duplicate_json_key_is_error(tmp_path: Path) -> None:
+    (tmp_path / "openapi.yaml").write_text(yaml.safe_dump(OPENAPI))
+    text = json.dumps(valid_document(), indent=1)
+    text = text.replace('"title": "rules"', '"title": "rules", "title": "again"')
+    path = tmp_path / "flow.arazzo.json"
+    path.write_text(text)
+    (found,) = validate_document(path)
+    line = text.splitlines()[found.location.line - 1]
+    assert found.code == "unreadable"
+    assert found.message == "duplicate key 'title'"
+    assert found.location.pointer == "/info/title"
+    assert line[found.location.column - 1 :].startswith('"title": "again"')
+
+
+@pytest.mark.parametrize("suffix", [".json", ".yaml"])
+def test_byte_order_mark_is_accepted(tmp_path: Path, suffix: str) -> None:
+    (tmp_path / "openapi.yaml").write_text(yaml.safe_dump(OPENAPI))
+    document = valid_document()
+    document["workflows"][0]["steps"][0]["operationId"] = "nope"
+    path = tmp_path / f"flow.arazzo{suffix}"
+    text = (
+        json.dumps(document, indent=2)
+        if suffix == ".json"
+        else yaml.safe_dump(document)
+    )
+    path.write_text("\ufeff" + text, encoding="utf-8")
+    (found,) = validate_document(path)
+    line = text.splitlines()[found.location.line - 1]
+    assert found.code == "operation-target"
+    assert "nope" in line[found.location.column - 1 :]
+
+
+def test_non_string_key_is_error(tmp_path: Path) -> None:
+    path = write_documents(tmp_path, valid_document())
+    path.write_text(path.read_text().replace("info:\n", "info:\n  1: one\n", 1))
+    found = validate_document(path)
+    errors = [d for d in found if d.severity == "error"]
+    assert [(d.code, d.location.pointer) for d in errors] == [("structure", "/info/1")]
+    assert errors[0].message == "key 1 must be a string, not a number"
+
+
+def test_non_string_key_in_openapi_is_accepted(tmp_path: Path) -> None:
+    path = write_documents(tmp_path, valid_document())
+    openapi = tmp_path / "openapi.yaml"
+    openapi.write_text(openapi.read_text().replace("'200':", "200:"))
+    assert "\n        200:" in openapi.read_text()
+    assert validate_document(path) == []
 
 
 def test_alias_bomb_fails_fast(tmp_path: Path) -> None:

@@ -3,13 +3,22 @@ diagnostic it must produce, with its severity and JSON Pointer."""
 
 from __future__ import annotations
 
+import copy
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
-from tests.validate.conftest import findings, valid_document, validate
+from arazzo_runner.validate import validate_document
+from tests.validate.conftest import (
+    OPENAPI,
+    findings,
+    valid_document,
+    validate,
+    write_documents,
+)
 
 STEP0 = "/workflows/0/steps/0"
 STEP1 = "/workflows/0/steps/1"
@@ -316,6 +325,27 @@ CASES: list[tuple[str, list[Any], str, str, str]] = [
         "error",
         "dependency-cycle",
         "/workflows/1",
+    ),
+    (
+        "workflow-calls-itself",
+        [set_at(f"{CALL}/workflowId", "caller")],
+        "error",
+        "workflow-recursion",
+        f"{CALL}/workflowId",
+    ),
+    (
+        "workflows-call-each-other",
+        [append_at("/workflows/0/steps", {"stepId": "back", "workflowId": "caller"})],
+        "error",
+        "workflow-recursion",
+        f"{CALL}/workflowId",
+    ),
+    (
+        "call-into-own-dependency",
+        [set_at("/workflows/0/dependsOn", ["caller"])],
+        "error",
+        "workflow-recursion",
+        f"{CALL}/workflowId",
     ),
     (
         "source-unavailable",
@@ -791,6 +821,7 @@ def test_rule_reports_problem(
     for diagnostic in found:
         assert diagnostic.location.line is not None, str(diagnostic)
         assert diagnostic.location.column is not None, str(diagnostic)
+        assert diagnostic.hint, str(diagnostic)
 
 
 def test_valid_document_has_no_diagnostics(tmp_path: Path) -> None:
@@ -993,3 +1024,144 @@ def test_strict_rejects_dotted_output(tmp_path: Path) -> None:
     document["workflows"][0]["outputs"]["name"] = "$steps.list.outputs.first.0"
     found = validate(tmp_path, document, strict=True)
     assert [(d.severity, d.code) for d in found] == [("error", "LEN-6")]
+
+
+@pytest.mark.parametrize(
+    ("criterion", "expected"),
+    [
+        ({"condition": "$statusCode =="}, "as in $statusCode == 200"),
+        (
+            {"condition": "(", "context": "$statusCode", "type": "regex"},
+            "regular expression (ECMA-262 syntax)",
+        ),
+        (
+            {"condition": "$[?", "context": "$response.body", "type": "jsonpath"},
+            "JSONPath query (RFC 9535)",
+        ),
+    ],
+    ids=["simple", "regex", "jsonpath"],
+)
+def test_condition_syntax_hint_names_form(
+    tmp_path: Path, criterion: dict[str, Any], expected: str
+) -> None:
+    document = valid_document()
+    document["workflows"][0]["steps"][0]["successCriteria"] = [criterion]
+    (found,) = validate(tmp_path, document)
+    assert found.code == "expression-syntax"
+    assert found.hint is not None
+    assert expected in found.hint
+
+
+def test_output_name_hint_suggests_name(tmp_path: Path) -> None:
+    document = valid_document()
+    document["workflows"][0]["outputs"]["bad name"] = "$steps.get.outputs.name"
+    (found,) = validate(tmp_path, document)
+    assert found.code == "output-name"
+    assert found.hint is not None
+    assert "'bad_name'" in found.hint
+
+
+def test_mistyped_criteria_get_schema_findings_only(tmp_path: Path) -> None:
+    document = valid_document()
+    document["workflows"][0]["steps"][0]["successCriteria"] = [
+        "$statusCode == 200",
+        {"condition": 5},
+    ]
+    found = findings(validate(tmp_path, document))
+    assert found == {
+        ("error", "structure", f"{STEP0}/successCriteria/0"),
+        ("error", "structure", f"{STEP0}/successCriteria/1/condition"),
+    }
+
+
+def test_mistyped_action_gets_schema_finding_only(tmp_path: Path) -> None:
+    document = valid_document()
+    document["workflows"][0]["successActions"] = [5]
+    found = validate(tmp_path, document)
+    assert [(d.code, d.location.pointer) for d in found] == [
+        ("structure", "/workflows/0/successActions/0")
+    ]
+    assert (
+        found[0].message
+        == "entry 0 of 'successActions' must be an object, not a number"
+    )
+
+
+def test_mistyped_goto_target_reported_once(tmp_path: Path) -> None:
+    document = valid_document()
+    document["workflows"][0]["steps"][0]["onSuccess"] = [
+        {"name": "jump", "type": "goto", "stepId": 5}
+    ]
+    found = findings(validate(tmp_path, document))
+    assert found == {("error", "structure", f"{STEP0}/onSuccess/0/stepId")}
+
+
+def test_mistyped_workflow_ids_are_not_duplicates(tmp_path: Path) -> None:
+    document = valid_document()
+    document["workflows"][1]["workflowId"] = 7
+    document["workflows"].append(None)
+    document["workflows"].append(
+        {"workflowId": 8, "steps": [{"stepId": "a", "operationId": "listItems"}]}
+    )
+    found = findings(validate(tmp_path, document))
+    assert found == {
+        ("error", "structure", "/workflows/1/workflowId"),
+        ("error", "structure", "/workflows/2"),
+        ("error", "structure", "/workflows/3/workflowId"),
+    }
+
+
+@pytest.mark.parametrize(
+    "operation_id", ["listItems", "$sourceDescriptions.api.listItems"]
+)
+def test_operation_id_duplicated_in_one_source(
+    tmp_path: Path, operation_id: str
+) -> None:
+    document = valid_document()
+    document["workflows"][0]["steps"][0]["operationId"] = operation_id
+    path = write_documents(tmp_path, document)
+    openapi = copy.deepcopy(OPENAPI)
+    openapi["paths"]["/items"]["post"]["operationId"] = "listItems"
+    (tmp_path / "openapi.yaml").write_text(yaml.safe_dump(openapi))
+    (found,) = validate_document(path)
+    assert found.code == "operation-ambiguous"
+    assert "is duplicated within source 'api'" in found.message
+    assert "GET /items (" in found.message
+    assert "POST /items (" in found.message
+
+
+@pytest.mark.parametrize(
+    "actions",
+    [
+        [{"name": "x", "type": "goto", "stepId": "nope"}, {"name": "x", "type": "end"}],
+        [{"name": "x", "type": "end"}, {"name": "x", "type": "goto", "stepId": "nope"}],
+    ],
+    ids=["bad-target-first", "bad-target-second"],
+)
+def test_duplicate_action_with_bad_target(
+    tmp_path: Path, actions: list[dict[str, Any]]
+) -> None:
+    document = valid_document()
+    document["workflows"][0]["steps"][0]["onSuccess"] = actions
+    found = findings(validate(tmp_path, document))
+    assert ("error", "duplicate-action", f"{STEP0}/onSuccess/1") in found
+
+
+def test_duplicate_action_reference_located_at_entry(tmp_path: Path) -> None:
+    document = valid_document()
+    document["workflows"][0]["steps"][0]["onFailure"] = [
+        {"name": "stop", "type": "end"},
+        {"reference": "$components.failureActions.stop"},
+    ]
+    found = findings(validate(tmp_path, document))
+    assert found == {("error", "duplicate-action", f"{STEP0}/onFailure/1")}
+
+
+def test_duplicate_parameter_reference_located_at_entry(tmp_path: Path) -> None:
+    document = valid_document()
+    document["workflows"][0]["steps"][0]["parameters"] = [
+        {"name": "page", "in": "query", "value": 2},
+        {"reference": "$components.parameters.page"},
+    ]
+    found = findings(validate(tmp_path, document))
+    assert found == {("error", "duplicate-parameter", f"{STEP0}/parameters/1")}

@@ -128,6 +128,14 @@ def test_missing_file_is_error(tmp_path: Path, runner: CliRunner) -> None:
     assert f"{missing}: error: unreadable: file not found" in result.output
 
 
+def test_directory_is_error(tmp_path: Path, runner: CliRunner) -> None:
+    result = runner.invoke(main, ["validate", str(tmp_path)])
+    assert result.exit_code == 1
+    assert f"{tmp_path}: error: unreadable: is a directory, not a file" in (
+        result.output
+    )
+
+
 def test_unparsable_document_is_located(tmp_path: Path, runner: CliRunner) -> None:
     path = tmp_path / "broken.yaml"
     path.write_text("arazzo: 1.0.1\ninfo: [\n")
@@ -167,3 +175,24 @@ def test_run_strict_refuses_warnings(tmp_path: Path) -> None:
     completed = run_arazzo("run", "--strict", "--workflow", "main", str(path))
     assert completed.returncode == 2
     assert "error: unknown-field" in completed.stderr
+
+
+@pytest.mark.parametrize(
+    ("field", "described"),
+    [("openapi", "an OpenAPI 3.1.0"), ("swagger", "a Swagger 2.0")],
+)
+def test_openapi_document_is_one_error(
+    tmp_path: Path, runner: CliRunner, field: str, described: str
+) -> None:
+    path = tmp_path / "openapi.yaml"
+    version = "3.1.0" if field == "openapi" else "2.0"
+    path.write_text(
+        f"{field}: '{version}'\ninfo: {{title: t, version: '1'}}\npaths: {{}}\n"
+    )
+    result = runner.invoke(main, ["validate", "--format", "json", str(path)])
+    report = json.loads(result.output)
+    assert result.exit_code == 1
+    assert [d["code"] for d in report["diagnostics"]] == ["not-arazzo"]
+    assert report["diagnostics"][0]["message"].startswith(
+        f"the document is {described}"
+    )

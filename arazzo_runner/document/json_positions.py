@@ -1,9 +1,10 @@
 """Find the line and column of every value in JSON text.
 
 The reader parses JSON with the standard library, which keeps no positions,
-so validation recovers them here when a JSON document has findings. The
-positions follow the reader's YAML convention: an object member sits where
-its key starts, and any other value where the value starts (1-based).
+so validation recovers them here when a JSON document has findings, and the
+reader when it reports where a duplicate key sits. The positions follow the
+reader's YAML convention: an object member sits where its key starts, and
+any other value where the value starts (1-based).
 """
 
 from __future__ import annotations
@@ -24,11 +25,25 @@ def json_positions(text: str) -> dict[str, tuple[int, int]]:
 
     Text that is not valid JSON gives the positions found before the problem.
     """
+    return _scan(text).positions
+
+
+def first_duplicate_key(text: str) -> tuple[str, tuple[int, int]] | None:
+    """Return the pointer and position of the first repeated object key.
+
+    The position is that of the second occurrence. ``None`` means that the
+    text repeats no key before its end or its first syntax error.
+    """
+    duplicates = _scan(text).duplicates
+    return duplicates[0] if duplicates else None
+
+
+def _scan(text: str) -> _Scanner:
     newlines = [match.start() for match in re.finditer("\n", text)]
     scanner = _Scanner(_TOKEN.finditer(text), newlines)
     with contextlib.suppress(StopIteration, ValueError, RecursionError):
         scanner.value("")
-    return scanner.positions
+    return scanner
 
 
 class _Scanner:
@@ -36,6 +51,7 @@ class _Scanner:
         self.tokens = tokens
         self.newlines = newlines
         self.positions: dict[str, tuple[int, int]] = {}
+        self.duplicates: list[tuple[str, tuple[int, int]]] = []
 
     def position(self, offset: int) -> tuple[int, int]:
         line = bisect_left(self.newlines, offset)
@@ -53,10 +69,14 @@ class _Scanner:
 
     def members(self, pointer: str) -> None:
         token = next(self.tokens)
+        keys: set[str] = set()
         while token.group() != "}":
             key = json.loads(token.group())
             child = f"{pointer}/{escape_pointer_segment(key)}"
             self.positions[child] = self.position(token.start())
+            if key in keys:
+                self.duplicates.append((child, self.positions[child]))
+            keys.add(key)
             if next(self.tokens).group() != ":":
                 raise ValueError("expected ':'")
             self.value(child)
