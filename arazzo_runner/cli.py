@@ -8,12 +8,14 @@ the command was interrupted (Ctrl-C).
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import logging
 import math
+import signal
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -31,6 +33,8 @@ EXIT_FAILED = 1
 EXIT_INVALID = 2
 # 128 + SIGINT, what shells report for a command stopped with Ctrl-C.
 EXIT_INTERRUPTED = 130
+# 128 + SIGTERM.
+EXIT_TERMINATED = 143
 
 
 def _interruptible(command: Callable[..., None]) -> Callable[..., None]:
@@ -47,6 +51,29 @@ def _interruptible(command: Callable[..., None]) -> Callable[..., None]:
             sys.exit(EXIT_INTERRUPTED)
 
     return wrapper
+
+
+@contextlib.contextmanager
+def _sigterm_as_interrupt() -> Iterator[list[bool]]:
+    """Treat SIGTERM (a CI job cancelled, ``kill``) like Ctrl-C while the
+    block runs, so that the run still reports what it had done. The yielded
+    list gets one item when SIGTERM arrived."""
+    terminated: list[bool] = []
+
+    def handle(signum: int, frame: object) -> None:
+        terminated.append(True)
+        raise KeyboardInterrupt
+
+    try:
+        previous = signal.signal(signal.SIGTERM, handle)
+    except ValueError:
+        # Only the main thread may set signal handlers.
+        yield terminated
+        return
+    try:
+        yield terminated
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _echo_err(message: str) -> None:
@@ -322,11 +349,11 @@ def run(
         _echo_err(f"hint: {exc.hint}")
         invalid("invalid-arguments", exc.message)
     inputs: dict[str, Any] = {}
+    overrides: dict[str, Any] = {}
     try:
         if inputs_file is not None:
             inputs = load_inputs_file(inputs_file)
-        for name, text in input_map.items():
-            inputs[name] = _input_value(name, text)
+        overrides = {name: _input_value(name, text) for name, text in input_map.items()}
     except InputError as exc:
         _echo_err(f"error: {exc}")
         invalid("invalid-inputs", str(exc))
@@ -364,7 +391,9 @@ def run(
     for warning in runner.warnings:
         _echo_err(str(warning))
     try:
-        result = runner.run(workflow_id, inputs)
+        inputs = runner._with_overrides(workflow_id, inputs, overrides)
+        with _sigterm_as_interrupt() as terminated:
+            result = runner.run(workflow_id, inputs)
     except InputError as exc:
         _echo_err(f"error: {exc}")
         invalid("invalid-arguments", exc.message)
@@ -374,10 +403,12 @@ def run(
             click.echo(json.dumps(exc.result.to_dict(), ensure_ascii=False))
         else:
             click.echo(format_summary(exc.result))
-        sys.exit(EXIT_INTERRUPTED)
+        sys.exit(EXIT_TERMINATED if terminated else EXIT_INTERRUPTED)
     if result.error is not None and result.error.kind == "invalid-inputs":
         _echo_err(f"error: {result.error.message}")
-        invalid("invalid-inputs", result.error.message)
+        if output_format == "json":
+            click.echo(json.dumps(result.to_dict(), ensure_ascii=False))
+        sys.exit(EXIT_INVALID)
 
     if output_format == "json":
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False))

@@ -172,6 +172,11 @@ class Runner:
     ) -> RunResult:
         """Run a workflow; on cancellation, append the partial result to
         ``partial`` (when given) before the cancellation propagates."""
+        if inputs is not None and not isinstance(inputs, Mapping):
+            raise InputError(
+                f"the inputs must be an object of input names and values, not "
+                f"{type(inputs).__name__}"
+            )
         workflow_id = self._choose_workflow(workflow_id)
         inputs_by_workflow, own_inputs = self._split_inputs(
             workflow_id, dict(inputs or {})
@@ -244,17 +249,38 @@ class Runner:
         The keys may name workflows of other Arazzo documents too, since a
         workflow may depend on them.
         """
+        if self._is_keyed(workflow_id, inputs):
+            return dict(inputs), dict(inputs.get(workflow_id, {}))
+        return {workflow_id: inputs}, inputs
+
+    def _is_keyed(self, workflow_id: str, inputs: dict[str, Any]) -> bool:
+        """Return whether ``inputs`` is an object of inputs per workflow id."""
         ids = {planned.workflow_id for planned in self.plan.workflows.values()}
-        keyed = (
+        return (
             bool(inputs)
             and all(
                 key in ids and isinstance(value, dict) for key, value in inputs.items()
             )
             and not _declares(self.plan.workflows[workflow_id].inputs_schema, inputs)
         )
-        if keyed:
-            return dict(inputs), dict(inputs.get(workflow_id, {}))
-        return {workflow_id: inputs}, inputs
+
+    def _with_overrides(
+        self,
+        workflow_id: str | None,
+        inputs: dict[str, Any],
+        overrides: Mapping[str, Any],
+    ) -> dict[str, Any]:
+        """Return ``inputs`` with single values set on top, for the workflow
+        being run: inside its own object when ``inputs`` is keyed by workflow."""
+        if not overrides:
+            return inputs
+        try:
+            chosen = self._choose_workflow(workflow_id)
+        except InputError:
+            return {**inputs, **overrides}
+        if self._is_keyed(chosen, inputs):
+            return {**inputs, chosen: {**inputs.get(chosen, {}), **overrides}}
+        return {**inputs, **overrides}
 
     def _secret_values(
         self,
@@ -403,7 +429,11 @@ def _interrupted_result(
     state = run.entry_state
     outputs = {} if state is None else workflow_outputs(run, state)
     current = run.entry_steps[-1].step_id if run.entry_steps else None
-    where = f" during step {current!r}" if current else ""
+    where = (
+        f" during step {current!r}"
+        if current
+        else " before the workflow's first step, while its dependencies ran"
+    )
     return RunResult(
         workflow_id=workflow_id,
         status="failed",

@@ -379,3 +379,32 @@ def test_mock_rejects_arazzo_document() -> None:
     assert completed.returncode == 2
     assert "listening on" not in completed.stdout
     assert "not an OpenAPI description: it is an Arazzo document" in completed.stderr
+
+
+def test_input_option_joins_keyed_inputs(
+    tmp_path: Path, api_server: ScriptedServer
+) -> None:
+    (tmp_path / "openapi.yaml").write_text(yaml.safe_dump(OPENAPI))
+    dependency = {
+        "workflowId": "dep",
+        "inputs": {"type": "object", "required": ["n"], "properties": {"n": {}}},
+        "steps": [{"stepId": "d", "operationId": "listItems"}],
+    }
+    main = dict(ECHO_WORKFLOW, dependsOn=["dep"])
+    flow = tmp_path / "flow.arazzo.yaml"
+    flow.write_text(yaml.safe_dump(document([main, dependency])))
+    inputs = tmp_path / "inputs.json"
+    inputs.write_text(json.dumps({"echo": {}, "dep": {"n": 1}}))
+    api_server.route("GET", "/v1/items", Reply(200, []))
+    api_server.route("GET", "/v1/items/a", Reply(200, {"name": "A"}))
+    code, result = run_json(
+        flow,
+        api_server,
+        "--workflow",
+        "echo",
+        "--inputs",
+        str(inputs),
+        "--input",
+        "id=a",
+    )
+    assert result["outputs"]["name"] == "A"

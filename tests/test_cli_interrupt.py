@@ -36,11 +36,10 @@ TWO_STEPS: dict[str, Any] = {
 }
 
 
-@pytest.fixture
-def interrupted(
-    tmp_path: Path, api_server: ScriptedServer
+def stop_run(
+    tmp_path: Path, api_server: ScriptedServer, signal_number: int
 ) -> tuple[int, dict[str, Any], str]:
-    """Interrupt a run while its second step waits for a response."""
+    """Send ``signal_number`` to a run while its second step waits for a response."""
     (tmp_path / "openapi.yaml").write_text(yaml.safe_dump(OPENAPI))
     flow = tmp_path / "flow.arazzo.yaml"
     flow.write_text(yaml.safe_dump(document([TWO_STEPS])))
@@ -67,13 +66,32 @@ def interrupted(
         assert waiting.wait(30), "the second request never arrived"
         # Give the client a moment to be inside its wait for the response.
         time.sleep(0.2)
-        process.send_signal(signal.SIGINT)
+        process.send_signal(signal_number)
         stdout, stderr = process.communicate(timeout=30)
     finally:
         release.set()
         if process.poll() is None:
             process.kill()
     return process.returncode, json.loads(stdout), stderr
+
+
+@pytest.fixture
+def interrupted(
+    tmp_path: Path, api_server: ScriptedServer
+) -> tuple[int, dict[str, Any], str]:
+    return stop_run(tmp_path, api_server, signal.SIGINT)
+
+
+def test_sigterm_exits_143(tmp_path: Path, api_server: ScriptedServer) -> None:
+    code, _, _ = stop_run(tmp_path, api_server, signal.SIGTERM)
+    assert code == 143
+
+
+def test_sigterm_keeps_finished_steps(
+    tmp_path: Path, api_server: ScriptedServer
+) -> None:
+    _, result, _ = stop_run(tmp_path, api_server, signal.SIGTERM)
+    assert [step["stepId"] for step in result["steps"]] == ["list", "get"]
 
 
 def test_interrupt_exits_130(interrupted: tuple[int, dict[str, Any], str]) -> None:

@@ -28,9 +28,10 @@ class Limits:
     """Guards against runaway runs.
 
     ``max_retry_wait`` caps each single wait before a retry, in seconds
-    (``None``: no cap; ``0``: no waiting). ``max_retry_after_header`` caps a
-    wait that a ``Retry-After`` response header sets, so that a server asking
-    for days of waiting cannot stall a run; the run warns when it applies.
+    (``None``: no cap; ``0``: no waiting). When ``max_retry_wait`` is
+    ``None``, ``max_retry_after_header`` caps a wait that a ``Retry-After``
+    response header sets, so that a server asking for days of waiting cannot
+    stall a run; the run warns when it applies.
     """
 
     max_step_executions: int = DEFAULT_MAX_STEP_EXECUTIONS

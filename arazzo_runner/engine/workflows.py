@@ -80,6 +80,16 @@ async def run_workflow(
         chain.append(key)
         outcome = await _run_once(run, key, inputs, depth, stack)
         steps.extend(outcome.steps)
+        if outcome.error is not None and outcome.error.kind == "invalid-inputs":
+            # Requests were sent before the goto, so this is a failed run, not
+            # the invalid inputs the caller gave (which send nothing).
+            target = run.plan.workflows[key].workflow_id
+            outcome.error = RunError(
+                "workflow-failed",
+                f"workflow {target!r}, which a goto handed control to, did not "
+                f"start: {outcome.error.message}",
+                steps[-1].step_id if steps else None,
+            )
     for transferred in chain[:-1]:
         # A workflow that handed control over ends with its target's status.
         _finish(run, transferred, outcome.status)
@@ -115,11 +125,18 @@ async def _run_once(
         )
     try:
         _validate(workflow, inputs)
-        if not stack:
-            # Nothing is sent before every input the run can check is valid.
-            _validate_dependency_inputs(run, workflow)
     except ArazzoError as exc:
         return _failed(workflow, "invalid-inputs", run.redactor.text(exc.message))
+    if not stack:
+        try:
+            # Nothing is sent before every input the run can check is valid.
+            _validate_dependency_inputs(run, workflow)
+        except ArazzoError as exc:
+            message = (
+                f"{exc.message}; a dependency takes its inputs from an inputs "
+                'object keyed by workflow id, such as {"main": {...}, "dep": {...}}'
+            )
+            return _failed(workflow, "invalid-inputs", run.redactor.text(message))
     stack = (*stack, key)
     dependency_error = await _run_dependencies(run, workflow, depth, stack)
     if dependency_error is not None:
@@ -338,12 +355,19 @@ class _StepLoop:
                 depth=self.state.depth + 1,
                 stack=self.stack,
             )
-        header_cap = run.limits.max_retry_after_header
+        # An explicit cap on every wait (--max-retry-wait) replaces the
+        # default cap on Retry-After headers.
+        header_cap = (
+            run.limits.max_retry_after_header
+            if run.limits.max_retry_wait is None
+            else float("inf")
+        )
         requested = parse_retry_after(outcome.retry_after_header, run.clock.now())
         if requested is not None and requested > header_cap:
             run.warn(
                 f"step {step.step_id!r}: the response asked to retry after "
-                f"{requested:g} s; waiting {header_cap:g} s instead"
+                f"{requested:.0f} s; waiting {header_cap:.0f} s instead "
+                "(set --max-retry-wait to choose the cap)"
             )
         wait = retry_wait(
             action,
@@ -454,8 +478,9 @@ class _StepLoop:
         """End this workflow and name the workflow that takes over for good.
 
         The target receives the current inputs its schema declares (all of
-        them when it declares none), and this workflow's outputs are
-        evaluated now, against its state at the transfer.
+        them when it declares none), then the inputs given for it by
+        workflow id, which win. This workflow's outputs are evaluated now,
+        against its state at the transfer.
         """
         assert action.workflow_key is not None
         target = self.run.plan.workflows[action.workflow_key]
@@ -465,6 +490,7 @@ class _StepLoop:
             for name, value in self.state.inputs.items()
             if declared is None or name in declared
         }
+        inputs.update(self.run.inputs_by_workflow.get(target.workflow_id, {}))
         outcome = self.finish("succeeded", None)
         outcome.transfer = (action.workflow_key, inputs)
         return outcome

@@ -36,6 +36,15 @@ def base_url(operation: Operation, overrides: Mapping[str, str]) -> str:
                 "a valid http(s) URL",
                 hint=f"write --server {source.name}=http://HOST:PORT/BASE_PATH",
             )
+        parts = urlsplit(override)
+        if parts.query or parts.fragment or override.endswith(("?", "#")):
+            # Paths are appended to the server URL, so a query or fragment
+            # would end up in the middle of every request URL.
+            raise DocumentError(
+                f"the server {override!r} given for source {source.name!r} has a "
+                "query string or fragment",
+                hint="give the base URL only; put query parameters in the steps",
+            )
         return override.rstrip("/")
     hint = f"give the API's address with --server {source.name}=URL"
     for pointer, servers in (

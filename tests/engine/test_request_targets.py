@@ -651,6 +651,20 @@ def test_server_override_must_be_url(tmp_path: Path, server: str) -> None:
     assert f"the server {server!r} given for source 'api' is not a valid" in message
 
 
+@pytest.mark.parametrize(
+    "server", ["http://127.0.0.1:9/v1?x=1", "http://127.0.0.1:9/#a"]
+)
+def test_server_override_without_query(tmp_path: Path, server: str) -> None:
+    with pytest.raises(ValidationError) as caught:
+        run_ping(
+            tmp_path,
+            server_api([{"url": "http://127.0.0.1:9"}]),
+            servers={"api": server},
+        )
+    message = str(caught.value.diagnostics[0])
+    assert "has a query string or fragment" in message
+
+
 @pytest.fixture
 def tls_server(tmp_path: Path) -> Iterator[ScriptedServer]:
     """A ScriptedServer on 127.0.0.1 behind a self-signed certificate."""

@@ -233,6 +233,60 @@ def test_goto_workflow_error_names_target_step(harness: Harness) -> None:
     assert result.error.step_id == "get"
 
 
+NEEDY: dict[str, Any] = {
+    "workflowId": "needy",
+    "inputs": {
+        "type": "object",
+        "required": ["needed"],
+        "properties": {"needed": {"type": "string"}},
+    },
+    "steps": [
+        {
+            "stepId": "use",
+            "operationId": "getItem",
+            "parameters": [{"name": "id", "in": "path", "value": "$inputs.needed"}],
+        }
+    ],
+}
+
+
+def test_goto_target_invalid_inputs_fails_run(harness: Harness) -> None:
+    harness.server.route("GET", "/v1/items", Reply(200, []))
+    result = harness.runner(document([goto_start("needy"), NEEDY])).run(
+        "start", {"id": "a1"}
+    )
+    assert result.error is not None
+    assert result.error.kind == "workflow-failed"
+
+
+def test_goto_target_failure_keeps_steps(harness: Harness) -> None:
+    harness.server.route("GET", "/v1/items", Reply(200, []))
+    result = harness.runner(document([goto_start("needy"), NEEDY])).run(
+        "start", {"id": "a1"}
+    )
+    assert [step.step_id for step in result.steps] == ["first"]
+
+
+def test_goto_target_gets_inputs_by_id(harness: Harness) -> None:
+    harness.server.route("GET", "/v1/items", Reply(200, []))
+    harness.server.route("GET", "/v1/items/n5", Reply(200, {}))
+    result = harness.runner(document([goto_start("needy"), NEEDY])).run(
+        "start", {"start": {"id": "a1"}, "needy": {"needed": "n5"}}
+    )
+    assert result.status == "succeeded"
+
+
+def test_dependency_input_error_names_keyed_form(harness: Harness) -> None:
+    main = {
+        "workflowId": "main",
+        "dependsOn": ["needy"],
+        "steps": [{"stepId": "list", "operationId": "listItems"}],
+    }
+    result = harness.runner(document([main, NEEDY])).run("main", {})
+    assert result.error is not None
+    assert "keyed by workflow id" in result.error.message
+
+
 def test_goto_same_workflow_loops_to_limit(harness: Harness) -> None:
     harness.server.route("GET", "/v1/items", Reply(200, []))
     runner = harness.runner(

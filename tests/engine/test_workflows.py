@@ -103,6 +103,27 @@ def test_retry_after_cap_warns(harness: Harness) -> None:
     assert any("waiting 3600 s instead" in w for w in result.warnings)
 
 
+def test_explicit_retry_wait_lifts_header_cap(harness: Harness) -> None:
+    harness.server.sequence(
+        "GET",
+        "/v1/items/a1",
+        [
+            Reply(200, {"state": "running"}, {"Retry-After": "7200"}),
+            Reply(200, {"state": "done"}),
+        ],
+    )
+    limits = Limits(max_retry_wait=float("inf"))
+    doc = document([poll_workflow([RETRY_WHILE_RUNNING])])
+    harness.runner(doc, limits=limits).run()
+    assert harness.clock.sleeps == [7200.0]
+
+
+def test_list_inputs_rejected(harness: Harness) -> None:
+    runner = harness.runner(document([poll_workflow([])]))
+    with pytest.raises(InputError):
+        runner.run(None, [1, 2])  # type: ignore[arg-type]
+
+
 def test_max_retry_wait_caps_each_wait(harness: Harness) -> None:
     harness.server.sequence(
         "GET",
