@@ -9,9 +9,9 @@ another Arazzo runner can be measured on the same cases.
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
 import os
+import re
 import shlex
 import signal
 import subprocess
@@ -33,6 +33,7 @@ from arazzo_runner.conformance.compare import (
 from arazzo_runner.engine.context import Limits
 from arazzo_runner.errors import ArazzoError, InputError, ValidationError
 from arazzo_runner.mock import MockServer
+from arazzo_runner.openapi.serialize import parse_json
 from arazzo_runner.result import RunError, RunResult
 
 logger = logging.getLogger(__name__)
@@ -121,6 +122,22 @@ def _invalid(
     return result.to_dict()
 
 
+# The placeholders a command template may use; any other {name} is a typo.
+_PLACEHOLDERS = ("document", "workflow", "inputs", "source", "url", "strict")
+_PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_-]*)\}")
+
+
+def _exit_text(returncode: int) -> str:
+    """Describe an exit code, naming the signal when a signal ended the process."""
+    if returncode < 0:
+        try:
+            name = signal.Signals(-returncode).name
+        except ValueError:
+            name = f"signal {-returncode}"
+        return f"killed by {name}"
+    return f"exit code {returncode}"
+
+
 class CommandRunner:
     """Run cases with an executable, from a command template.
 
@@ -156,6 +173,21 @@ class CommandRunner:
                 "the command is empty",
                 hint="give an executable and its arguments, such as the "
                 "default in conformance/README.md",
+            )
+        unknown = sorted(
+            {
+                name
+                for word in words
+                for name in _PLACEHOLDER.findall(word)
+                if name not in _PLACEHOLDERS
+            }
+        )
+        if unknown:
+            raise InputError(
+                "unknown placeholder "
+                + ", ".join("{" + name + "}" for name in unknown)
+                + " in the command",
+                hint="use only " + ", ".join("{" + n + "}" for n in _PLACEHOLDERS),
             )
         self.template = template
         self.words = words
@@ -209,12 +241,13 @@ class CommandRunner:
         except OSError as exc:
             raise RunnerError(f"the runner command failed: {exc}") from exc
         try:
-            data = json.loads(stdout)
-        except ValueError as exc:
+            data = parse_json(stdout)
+        except (ValueError, RecursionError) as exc:
             last_lines = stderr.strip().splitlines()[-3:]
+            reason = "it nests too deep" if isinstance(exc, RecursionError) else exc
             raise RunnerError(
-                f"the runner command printed no JSON object (exit code "
-                f"{returncode}): {exc}; stderr: {' | '.join(last_lines)}"
+                f"the runner command printed no JSON object ({_exit_text(returncode)}"
+                f"): {reason}; stderr: {' | '.join(last_lines)}"
             ) from exc
         if not isinstance(data, dict):
             raise RunnerError("the runner command printed JSON that is not an object")

@@ -140,6 +140,40 @@ def test_unclosed_quote_is_input_error() -> None:
         CommandRunner("run 'unclosed")
 
 
+def test_unknown_placeholder_is_input_error() -> None:
+    with pytest.raises(InputError, match=r"unknown placeholder \{input\}"):
+        CommandRunner("run {document} --inputs {input}")
+
+
+def _raw_printing(tmp_path: Path, text: str) -> CommandRunner:
+    script = tmp_path / "print_raw.py"
+    script.write_text(f"print({text!r})", encoding="utf-8")
+    return CommandRunner(f"{sys.executable} {script}")
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [("[" * 100_000, "nests too deep"), ('{"status": NaN}', "NaN is not a JSON")],
+    ids=["deep", "nan"],
+)
+def test_bad_json_output_fails_case(tmp_path: Path, text: str, reason: str) -> None:
+    case = load_case(STATUS_CASE)
+    runner = _raw_printing(tmp_path, text)
+    [outcome] = run_cases([case], runner, jobs=1, work_folder=tmp_path)
+    assert outcome.error is not None
+    assert reason in outcome.error
+
+
+def test_killed_runner_names_signal(tmp_path: Path) -> None:
+    case = load_case(STATUS_CASE)
+    script = tmp_path / "die.py"
+    script.write_text("import os, signal\nos.kill(os.getpid(), signal.SIGKILL)\n")
+    runner = CommandRunner(f"{sys.executable} {script}")
+    [outcome] = run_cases([case], runner, jobs=1, work_folder=tmp_path)
+    assert outcome.error is not None
+    assert "killed by SIGKILL" in outcome.error
+
+
 def _printing(tmp_path: Path, output: object) -> CommandRunner:
     """Return a runner command that prints ``output`` as JSON, whatever the case."""
     script = tmp_path / "print_result.py"
