@@ -184,7 +184,11 @@ class Runner:
         redactor = Redactor(
             self._secret_values(inputs_by_workflow, own_inputs, workflow_id)
         )
-        transport = Transport(timeout=self.timeout, verify_tls=self.verify_tls)
+        transport = Transport(
+            timeout=self.timeout,
+            verify_tls=self.verify_tls,
+            max_response_bytes=self.limits.max_response_bytes,
+        )
         run = RunContext(
             plan=self.plan,
             transport=transport,

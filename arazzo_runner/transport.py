@@ -18,6 +18,9 @@ if TYPE_CHECKING:
     import httpx
 
 DEFAULT_TIMEOUT_SECONDS = 30.0
+# Criteria and outputs read whole bodies in memory, so a body is capped;
+# 64 MiB is far above the JSON bodies workflows read.
+DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,9 +59,11 @@ class Transport:
         timeout: float = DEFAULT_TIMEOUT_SECONDS,
         verify_tls: bool = True,
         client: httpx.AsyncClient | None = None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         self._timeout = timeout
         self._verify_tls = verify_tls
+        self._max_response_bytes = max_response_bytes
         self._client = client
         self._owns_client = client is None
 
@@ -92,7 +97,16 @@ class Transport:
             # httpx applies the timeout to each phase (connect, each read), so
             # a server that sends a byte now and then would never time out.
             # The outer limit bounds the whole exchange.
-            response = await asyncio.wait_for(client.send(outgoing), self._timeout)
+            response, content = await asyncio.wait_for(
+                self._exchange(client, outgoing), self._timeout
+            )
+        except _TooLarge as exc:
+            raise _failed(
+                f"the response of {url} is larger than the limit of "
+                f"{self._max_response_bytes} bytes, so it was not read",
+                started,
+                hint="raise Limits.max_response_bytes if the workflow needs it",
+            ) from exc
         except (httpx.TimeoutException, asyncio.TimeoutError) as exc:
             raise _failed(
                 f"request timed out after {self._timeout} s", started
@@ -107,9 +121,34 @@ class Transport:
         return HttpResponse(
             status_code=response.status_code,
             headers=[(k.lower(), v) for k, v in response.headers.multi_items()],
-            content=response.content,
+            content=content,
             elapsed=elapsed,
         )
+
+    async def _exchange(
+        self, client: httpx.AsyncClient, outgoing: httpx.Request
+    ) -> tuple[httpx.Response, bytes]:
+        """Send ``outgoing`` and read its body, up to the size limit.
+
+        Raises:
+            _TooLarge: the body is over the limit (declared or as it arrives).
+        """
+        response = await client.send(outgoing, stream=True)
+        try:
+            limit = self._max_response_bytes
+            declared = response.headers.get("content-length", "")
+            if declared.isdigit() and int(declared) > limit:
+                raise _TooLarge
+            chunks: list[bytes] = []
+            size = 0
+            async for chunk in response.aiter_bytes():
+                size += len(chunk)
+                if size > limit:
+                    raise _TooLarge
+                chunks.append(chunk)
+        finally:
+            await response.aclose()
+        return response, b"".join(chunks)
 
     def _get_client(self) -> httpx.AsyncClient:
         if self._client is None:
@@ -213,7 +252,11 @@ def _reason(exc: Exception) -> str:
     return text or type(exc).__name__
 
 
-def _failed(message: str, started: float) -> TransportError:
-    error = TransportError(message)
+class _TooLarge(Exception):
+    """A response body is over the transport's size limit."""
+
+
+def _failed(message: str, started: float, hint: str | None = None) -> TransportError:
+    error = TransportError(message, hint=hint)
     error.elapsed = time.perf_counter() - started
     return error

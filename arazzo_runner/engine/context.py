@@ -12,7 +12,7 @@ from arazzo_runner.expressions.scope import Exchange, Scope, WorkflowRecord
 from arazzo_runner.plan import Plan, PlannedWorkflow
 from arazzo_runner.redaction import Redactor
 from arazzo_runner.result import StepResult
-from arazzo_runner.transport import Transport
+from arazzo_runner.transport import DEFAULT_MAX_RESPONSE_BYTES, Transport
 
 logger = logging.getLogger("arazzo_runner.engine")
 
@@ -31,13 +31,16 @@ class Limits:
     (``None``: no cap; ``0``: no waiting). When ``max_retry_wait`` is
     ``None``, ``max_retry_after_header`` caps a wait that a ``Retry-After``
     response header sets, so that a server asking for days of waiting cannot
-    stall a run; the run warns when it applies.
+    stall a run; the run warns when it applies. ``max_response_bytes`` caps
+    the size of a response body (after decompression); a larger one fails
+    the attempt as a transport error.
     """
 
     max_step_executions: int = DEFAULT_MAX_STEP_EXECUTIONS
     max_depth: int = DEFAULT_MAX_DEPTH
     max_retry_wait: float | None = None
     max_retry_after_header: float = DEFAULT_MAX_RETRY_AFTER_HEADER
+    max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES
 
 
 @dataclass(slots=True)

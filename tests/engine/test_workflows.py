@@ -239,6 +239,41 @@ def test_timeout_bounds_whole_exchange(harness: Harness) -> None:
     assert "timed out" in result.error.message
 
 
+def test_large_response_rejected(harness: Harness) -> None:
+    harness.server.route("GET", "/v1/items/a1", Reply(200, "x" * 5000))
+    limits = Limits(max_response_bytes=1000)
+    result = harness.runner(document([poll_workflow([])]), limits=limits).run()
+    assert result.error is not None
+    assert "larger than the limit of 1000 bytes" in result.error.message
+
+
+def test_large_undeclared_response_rejected(harness: Harness) -> None:
+    with socket.create_server(("127.0.0.1", 0)) as listener:
+
+        def stream() -> None:
+            connection, _ = listener.accept()
+            connection.recv(65536)
+            # No Content-Length: the body ends when the connection closes.
+            connection.sendall(b"HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n")
+            connection.sendall(b"x" * 5000)
+            connection.close()
+
+        thread = threading.Thread(target=stream, daemon=True)
+        thread.start()
+        path = harness.folder / "flow.arazzo.yaml"
+        path.write_text(yaml.safe_dump(document([poll_workflow([])])))
+        runner = Runner.from_path(
+            path,
+            servers={"api": f"http://127.0.0.1:{listener.getsockname()[1]}/v1"},
+            clock=harness.clock,
+            limits=Limits(max_response_bytes=1000),
+        )
+        result = runner.run()
+        thread.join(timeout=5)
+    assert result.error is not None
+    assert "larger than the limit" in result.error.message
+
+
 def test_optional_input_left_out_of_body(harness: Harness) -> None:
     harness.server.route("POST", "/v1/items", Reply(201, {"id": "x"}))
     workflow = {
