@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from arazzo_runner.errors import Location
 
@@ -52,3 +52,21 @@ class Diagnostic:
             "column": self.location.column,
             "hint": self.hint,
         }
+
+
+def describe_type(value: Any) -> str:
+    """Return the JSON type of parsed data in words ("a string", "null"), for
+    messages that say what a value is instead of what it should be."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    return type(value).__name__

@@ -24,7 +24,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from arazzo_runner.diagnostics import Diagnostic, Severity
+from arazzo_runner.diagnostics import Diagnostic, Severity, describe_type
 from arazzo_runner.document.cache import cache_dir
 from arazzo_runner.document.loader import LoadedDocument
 from arazzo_runner.document.reader import ParsedDocument, escape_pointer_segment
@@ -241,7 +241,7 @@ def _translate(error: Any, parsed: ParsedDocument) -> Iterator[Diagnostic]:
         expected_types = " or ".join(_article(name) for name in names)
         subject = _describe(error.path)
         yield diagnostic(
-            f"{subject} must be {expected_types}, not {_type_name(error.instance)}",
+            f"{subject} must be {expected_types}, not {describe_type(error.instance)}",
             hint=hint or f"write {subject} as {expected_types}",
         )
         return
@@ -334,22 +334,6 @@ def _article(type_name: str) -> str:
         "boolean": "a boolean",
         "null": "null",
     }.get(type_name, type_name)
-
-
-def _type_name(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, (int, float)):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "an object"
-    return type(value).__name__
 
 
 def _pointer(path: Iterable[str | int]) -> str:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from arazzo_runner.diagnostics import Diagnostic
+from arazzo_runner.diagnostics import Diagnostic, describe_type
 from arazzo_runner.document.model import (
     Action,
     ActionKind,
@@ -67,7 +67,7 @@ class _Builder:
     def mapping(self, value: Any, pointer: str, what: str) -> dict[str, Any]:
         if isinstance(value, dict):
             return value
-        self.error(pointer, f"{what} must be an object, not {_type_name(value)}")
+        self.error(pointer, f"{what} must be an object, not {describe_type(value)}")
         return {}
 
     def sequence(self, owner: dict[str, Any], key: str, pointer: str) -> list[Any]:
@@ -77,7 +77,7 @@ class _Builder:
         if isinstance(value, list):
             return value
         self.error(
-            f"{pointer}/{key}", f"'{key}' must be a list, not {_type_name(value)}"
+            f"{pointer}/{key}", f"'{key}' must be a list, not {describe_type(value)}"
         )
         return []
 
@@ -95,7 +95,7 @@ class _Builder:
                 result.append((item_pointer, item))
             else:
                 self.error(
-                    item_pointer, f"{what} must be an object, not {_type_name(item)}"
+                    item_pointer, f"{what} must be an object, not {describe_type(item)}"
                 )
         return result
 
@@ -119,7 +119,7 @@ class _Builder:
             elif not isinstance(value, str):
                 self.error(
                     f"{pointer}/{key}",
-                    f"'{key}' must be a string, not {_type_name(value)}",
+                    f"'{key}' must be a string, not {describe_type(value)}",
                 )
                 valid = False
         return valid
@@ -135,7 +135,7 @@ class _Builder:
         if isinstance(value, str):
             return value
         self.error(
-            f"{pointer}/{key}", f"'{key}' must be a string, not {_type_name(value)}"
+            f"{pointer}/{key}", f"'{key}' must be a string, not {describe_type(value)}"
         )
         return None
 
@@ -192,7 +192,7 @@ class _Builder:
         if not isinstance(value, str):
             self.error(
                 "/arazzo",
-                f"'arazzo' must be a string, not {_type_name(value)}",
+                f"'arazzo' must be a string, not {describe_type(value)}",
                 "quote the version: arazzo: '1.0.1'",
             )
             return str(value)
@@ -511,21 +511,5 @@ class _Builder:
     def is_string(self, value: Any, pointer: str, what: str) -> bool:
         if isinstance(value, str):
             return True
-        self.error(pointer, f"{what} must be a string, not {_type_name(value)}")
+        self.error(pointer, f"{what} must be a string, not {describe_type(value)}")
         return False
-
-
-def _type_name(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, (int, float)):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "an object"
-    return type(value).__name__

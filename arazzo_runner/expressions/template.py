@@ -31,6 +31,7 @@ from arazzo_runner.expressions import leniency
 from arazzo_runner.expressions.leniency import Leniency
 from arazzo_runner.expressions.pointer import escape_token
 from arazzo_runner.expressions.runtime import (
+    ROOTS,
     ComponentExpression,
     RuntimeExpression,
     SourceDescriptionExpression,
@@ -341,10 +342,7 @@ def parse_string(text: str) -> ValueNode:
 # The start of text meant as a runtime expression: a root name followed by
 # the end of the text, a '.', a '#' or whitespace. "$100" and "$.items" do not
 # match, and stay literal without a warning.
-_ROOT = (
-    r"\$(?:url|method|statusCode|request|response|inputs|outputs|steps"
-    r"|workflows|sourceDescriptions|components)"
-)
+_ROOT = r"\$(?:" + "|".join(ROOTS) + ")"
 _EXPRESSION_START = re.compile(_ROOT + r"(?=$|[.#\s])")
 # A bare word that starts like an expression but does not parse, and warns:
 # a root followed by '.', '#' or '}'. A word such as "$inputs" or "$steps,"

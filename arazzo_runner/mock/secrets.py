@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from http.cookies import CookieError, SimpleCookie
 from typing import Any
 
+from arazzo_runner.openapi.operations import api_key_names
 from arazzo_runner.redaction import MASK, SECRET_HEADERS, Redactor
 
 _SECRET_HEADER_NAME = re.compile(
@@ -26,7 +27,7 @@ class RequestMasker:
     """Masks the credentials of logged requests, for one OpenAPI description."""
 
     def __init__(self, openapi: Mapping[str, Any]) -> None:
-        self._api_keys = _api_key_names(openapi)
+        self._api_keys = api_key_names(dict(openapi))
 
     def mask(self, entry: dict[str, Any]) -> dict[str, Any]:
         """Return a copy of a log entry with every credential masked.
@@ -69,29 +70,6 @@ class RequestMasker:
             or lowered in self._api_keys["header"]
             or _SECRET_HEADER_NAME.search(name) is not None
         )
-
-
-def _api_key_names(openapi: Mapping[str, Any]) -> dict[str, set[str]]:
-    """Return the parameter names that apiKey schemes use, per location.
-
-    Header names are lower-cased because they compare case-insensitively.
-    A scheme given as a ``$ref`` is not followed, since the mock reads the
-    description without resolving references.
-    """
-    names: dict[str, set[str]] = {"header": set(), "query": set(), "cookie": set()}
-    components = openapi.get("components")
-    schemes = (
-        components.get("securitySchemes") if isinstance(components, dict) else None
-    )
-    if not isinstance(schemes, dict):
-        return names
-    for scheme in schemes.values():
-        if not isinstance(scheme, dict) or scheme.get("type") != "apiKey":
-            continue
-        name, location = scheme.get("name"), scheme.get("in")
-        if isinstance(name, str) and location in names:
-            names[location].add(name.lower() if location == "header" else name)
-    return names
 
 
 def _cookies(headers: Mapping[str, str]) -> list[tuple[str, str]]:

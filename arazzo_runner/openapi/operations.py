@@ -8,6 +8,7 @@ URL expression plus a JSON Pointer to the operation).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote
@@ -59,6 +60,23 @@ class OpenApiSource:
     incomplete: bool = False
     # The openapi-core validator and schema path, built on first use.
     response_validator: Any = None
+    # The parameter names apiKey schemes use, per location, built on first use.
+    _api_keys: dict[str, set[str]] | None = field(default=None, init=False, repr=False)
+
+    @property
+    def api_keys(self) -> dict[str, set[str]]:
+        """Return the names apiKey security schemes send, per location
+        (``header``, ``query``, ``cookie``); header names are lower case."""
+        if self._api_keys is None:
+            resolver = self.resolver
+
+            def deref(raw: dict[str, Any]) -> Any:
+                if resolver is None:
+                    return raw
+                return resolver.deref(raw, self.uri)[0]
+
+            self._api_keys = api_key_names(self.data, deref)
+        return self._api_keys
 
     @property
     def version(self) -> str:
@@ -113,27 +131,8 @@ class Operation:
     def is_api_key(self, name: str, in_: str) -> bool:
         """Return whether an apiKey security scheme of the description sends
         ``name`` in ``in_`` (header names compare case-insensitively)."""
-        components = self.source.data.get("components")
-        schemes = (
-            components.get("securitySchemes") if isinstance(components, dict) else None
-        )
-        if not isinstance(schemes, dict):
-            return False
-        resolver = self.source.resolver
-        for raw in schemes.values():
-            scheme = raw
-            if resolver is not None and isinstance(raw, dict):
-                scheme, _ = resolver.deref(raw, self.source.uri)
-            if not isinstance(scheme, dict) or scheme.get("type") != "apiKey":
-                continue
-            scheme_name = scheme.get("name")
-            if scheme.get("in") != in_ or not isinstance(scheme_name, str):
-                continue
-            if scheme_name == name or (
-                in_ == "header" and scheme_name.lower() == name.lower()
-            ):
-                return True
-        return False
+        names = self.source.api_keys.get(in_, set())
+        return (name.lower() if in_ == "header" else name) in names
 
     def request_content(self) -> dict[str, Any]:
         """Return the request body's ``content`` map, references followed."""
@@ -299,3 +298,28 @@ def parse_operation_path(text: str) -> OperationPathParts | None:
         pointer=unquote(match.group("pointer")),
         standard=match.group("braced") is not None,
     )
+
+
+def api_key_names(
+    document: dict[str, Any],
+    deref: Callable[[dict[str, Any]], Any] | None = None,
+) -> dict[str, set[str]]:
+    """Return the parameter names the apiKey security schemes of an OpenAPI
+    ``document`` use, per location; header names are lower-cased because
+    they compare case-insensitively. ``deref`` follows a scheme given as a
+    ``$ref``; without it such a scheme is skipped."""
+    names: dict[str, set[str]] = {"header": set(), "query": set(), "cookie": set()}
+    components = document.get("components")
+    if not isinstance(components, dict):
+        return names
+    schemes = components.get("securitySchemes")
+    if not isinstance(schemes, dict):
+        return names
+    for raw in schemes.values():
+        scheme = deref(raw) if deref is not None and isinstance(raw, dict) else raw
+        if not isinstance(scheme, dict) or scheme.get("type") != "apiKey":
+            continue
+        name, location = scheme.get("name"), scheme.get("in")
+        if isinstance(name, str) and location in names:
+            names[location].add(name.lower() if location == "header" else name)
+    return names
