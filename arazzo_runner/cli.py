@@ -1,9 +1,12 @@
 """The ``arazzo`` command.
 
-Exit codes: 0 the workflow succeeded (or the document is valid), 1 the
-workflow failed (or the document has errors, for ``validate``), 2 the command
-line, the document or the inputs are invalid, and no request was sent, 130
-the command was interrupted (Ctrl-C).
+Exit codes:
+
+- 0: the workflow succeeded (or the document is valid).
+- 1: the workflow failed (or, for ``validate``, the document has errors).
+- 2: the command line, the document or the inputs are invalid, and no
+  request was sent.
+- 130: Ctrl-C interrupted the command; 143: SIGTERM stopped ``run``.
 """
 
 from __future__ import annotations

@@ -30,8 +30,8 @@ class Limits:
     ``max_retry_wait`` caps each single wait before a retry, in seconds
     (``None``: no cap; ``0``: no waiting). When ``max_retry_wait`` is
     ``None``, ``max_retry_after_header`` caps a wait that a ``Retry-After``
-    response header sets, so that a server asking for days of waiting cannot
-    stall a run; the run warns when it applies. ``max_response_bytes`` caps
+    response header sets. So a server that asks for days of waiting cannot
+    stall a run, and the run warns when the cap applies. ``max_response_bytes`` caps
     the size of a response body (after decompression); a larger one fails
     the attempt as a transport error.
     """

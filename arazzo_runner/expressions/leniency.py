@@ -29,8 +29,8 @@ OUTPUTS_OMITTED: Final = "LEN-9"
 
 UNCLOSED_TEMPLATE: Final = "TPL-1"
 """Text that starts like a runtime expression but does not parse, so it is
-sent as literal text: a ``{$`` that opens no valid embedded expression, or a
-value or word such as ``$inputs.`` that starts with a runtime expression root."""
+sent as literal text. It is a ``{$`` that opens no valid embedded expression,
+or a value or word such as ``$inputs.`` that starts with an expression root."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +38,7 @@ class Leniency:
     """A non-standard form that was accepted, with the standard form to use instead.
 
     ``suggestion`` is the standard form, or empty when none can be derived;
-    ``hint`` then tells how to fix the text. ``index`` is the 0-based offset
+    ``hint`` then describes how to fix the text. ``index`` is the 0-based offset
     of the form in the source text it was found in (an expression, a
     condition or a string value).
     """

@@ -1,11 +1,15 @@
 """Mask the credentials a request to the mock carries before it is logged.
 
-A credential is the value of a credential header (Authorization, Cookie and
-the others in :data:`~arazzo_runner.redaction.SECRET_HEADERS`), of a header
-whose name marks it as one (``X-API-Key``, ``X-Auth-Token``), or of a
-header, query or cookie parameter that an ``apiKey`` security scheme of the
-OpenAPI description names. Each value found is then masked wherever else it
-appears in the entry: the query string, the path and the body.
+A credential is the value of one of these:
+
+- a credential header (Authorization, Cookie and the others in
+  :data:`~arazzo_runner.redaction.SECRET_HEADERS`);
+- a header whose name marks it as one (``X-API-Key``, ``X-Auth-Token``);
+- a header, query or cookie parameter that an ``apiKey`` security scheme of
+  the OpenAPI description names.
+
+Each value found is then masked wherever else it appears in the entry: the
+query string, the path and the body.
 """
 
 from __future__ import annotations

@@ -74,7 +74,7 @@ class ScriptedServer:
         return f"http://127.0.0.1:{self._server.server_address[1]}"
 
     def route(self, method: str, path: str, handler: Handler | Reply) -> None:
-        """Answer ``method path`` with ``handler`` (or always the same reply).
+        """Serve ``method path`` with ``handler`` (or always the same reply).
 
         Methods match case-sensitively, as RFC 9110 defines them.
         """
